@@ -1,0 +1,185 @@
+import git from 'isomorphic-git';
+import { buildCommitMessage, parseCommitMessage, type CommitMeta } from '../../domain/commit-message.ts';
+import { backoffDelay, type BackoffPolicy } from '../../domain/backoff.ts';
+import { envFolder, type EnvRef } from '../../domain/environment.ts';
+import type { ChangeSet, CommitResult, EnvConflict, GitOpsStore, PublishResult } from '../../ports/gitops-store.ts';
+import { editsForEnv } from './change-paths.ts';
+import { envOfMessage, unpublishedChain } from './chain.ts';
+import { PublishContentionError, RevertTargetError, StoreStateError } from './errors.ts';
+import { folderHistory } from './history.ts';
+import { listEnvironments } from './list-environments.ts';
+import { newObjects } from './new-objects.ts';
+import { openRepository, type GitOpsLocation } from './open-repository.ts';
+import { readRef, writeRef } from './refs.ts';
+import { replay } from './replay.ts';
+import { createSerial } from './serial.ts';
+import { commitTree, folderAt, folderChanged, readFolderFiles } from './tree-read.ts';
+import { editTree, type TreeEdit } from './tree-edit.ts';
+
+export interface StoreLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface IsomorphicGitStoreOptions {
+  location: GitOpsLocation;
+  branch: string;
+  author: { name: string; email: string };
+  /** Push attempts before giving up for now (each after a fetch and replay), and their backoff. */
+  retry?: { attempts: number } & BackoffPolicy;
+  now?: () => Date;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  log?: StoreLogger;
+}
+
+/** The GitOps store on isomorphic-git: commits without a working tree, publishes only new objects. */
+export interface IsomorphicGitStore extends GitOpsStore {
+  /** Fetches the target branch and replays unpublished commits onto it (conflicts as in publish). */
+  refresh(): Promise<{ conflicts: EnvConflict[] }>;
+  readonly gitdir: string;
+}
+
+function nothing(): PublishResult {
+  return { published: [], conflicts: [], retries: 0 };
+}
+
+export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions): Promise<IsomorphicGitStore> {
+  const repo = await openRepository(options.location, options.branch);
+  const { ctx, transport } = repo;
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const retry = options.retry ?? { attempts: 8, baseMs: 50, maxMs: 2000 };
+  const serial = createSerial();
+  // The newest local commit and the remote tip it is built on. Readers use `tip` without waiting;
+  // objects are immutable, so a reader holding an old id still reads a consistent tree.
+  let tip: string | null = await readRef(ctx, repo.localRef);
+  let base: string | null = await readRef(ctx, repo.baseRef);
+  let queuedPublish: Promise<PublishResult> | null = null;
+
+  async function setState(nextTip: string | null, nextBase: string | null): Promise<void> {
+    if (nextTip !== null) await writeRef(ctx, repo.localRef, nextTip);
+    if (nextBase !== null) await writeRef(ctx, repo.baseRef, nextBase);
+    tip = nextTip;
+    base = nextBase;
+  }
+
+  async function commitEdits(env: EnvRef, edits: TreeEdit[], meta: CommitMeta): Promise<CommitResult> {
+    const parentTree = await commitTree(ctx, tip);
+    const tree = await editTree(ctx, parentTree, edits);
+    if (tree === parentTree) return { status: 'unchanged', env };
+    if (tree === null) throw new StoreStateError('refusing to commit an empty repository tree');
+    const seconds = Math.floor(now().getTime() / 1000);
+    const who = { ...options.author, timestamp: seconds, timezoneOffset: 0 };
+    const commit = await git.writeCommit({
+      fs: ctx.fs, gitdir: ctx.gitdir,
+      commit: { message: buildCommitMessage(env, meta), tree, parent: tip === null ? [] : [tip], author: who, committer: who },
+    });
+    await setState(commit, base);
+    return { status: 'committed', commit, env };
+  }
+
+  // Fetches, then rebuilds previewd's unpublished commits on the fetched tip. `origin` maps current
+  // commit ids back to the ids commit() returned, across repeated replays.
+  async function catchUp(origin: Map<string, string>): Promise<EnvConflict[]> {
+    const fetched = await transport.fetch();
+    if (fetched === null) throw new StoreStateError(`the GitOps remote ${repo.describe} has no branch ${options.branch}: create it (previewd init) and push it first`);
+    if (fetched === base) return [];
+    if (tip === base || tip === null) {
+      await setState(fetched, fetched);
+      return [];
+    }
+    const chain = await unpublishedChain(ctx, tip, base);
+    const result = await replay(ctx, chain, base, fetched, now());
+    for (const [from, to] of result.moved) origin.set(to, origin.get(from) ?? from);
+    await setState(result.tip, fetched);
+    const conflicts = [...result.dropped.values()].map(({ env, commits }) => ({
+      env, dropped: commits.map((c) => origin.get(c) ?? c), remoteTip: fetched,
+    }));
+    for (const c of conflicts) options.log?.warn({ env: envFolder(c.env), dropped: c.dropped, remoteTip: fetched }, 'someone else changed an environment folder: their version stands');
+    return conflicts;
+  }
+
+  async function publishNow(): Promise<PublishResult> {
+    const result = nothing();
+    const origin = new Map<string, string>();
+    for (let attempt = 0; attempt < retry.attempts; attempt++) {
+      if (tip === null || tip === base) return result;
+      const chain = await unpublishedChain(ctx, tip, base);
+      const outcome = await transport.push(base, tip, () => newObjects(ctx, chain));
+      if (outcome === 'ok') {
+        await setState(tip, tip);
+        for (const oid of chain) {
+          const { commit } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
+          const env = envOfMessage(commit.message);
+          if (env) result.published.push({ env, local: origin.get(oid) ?? oid, commit: oid });
+        }
+        return result;
+      }
+      result.retries++;
+      result.conflicts.push(...(await catchUp(origin)));
+      await sleep(backoffDelay(retry, attempt, random));
+    }
+    throw new PublishContentionError(`the GitOps branch ${options.branch} kept moving: ${retry.attempts} pushes met a newer tip; the commits are kept and will be pushed on the next attempt`);
+  }
+
+  const store: IsomorphicGitStore = {
+    gitdir: ctx.gitdir,
+    commit: (change: ChangeSet) => serial.run(() => commitEdits(change.env, editsForEnv(change.env, change.changes), change.meta)),
+    revert: (env, target, meta) =>
+      serial.run(async () => {
+        const folder = envFolder(env);
+        let oid: string;
+        try {
+          oid = await git.expandOid({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid: target });
+          await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
+        } catch (err) {
+          throw new RevertTargetError(`there is no commit ${JSON.stringify(target)} in the GitOps repository: pick one from 'previewd history ${env.owner}/${env.repo}#${env.pr}'`, { cause: err });
+        }
+        const reachable = oid === tip || (tip !== null && (await git.isDescendent({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid: tip, ancestor: oid, depth: -1 })));
+        if (!reachable) throw new RevertTargetError(`commit ${oid.slice(0, 7)} is not in the history of ${options.branch}`);
+        const { commit } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
+        const parentTree = await commitTree(ctx, commit.parent[0] ?? null);
+        if (!(await folderChanged(ctx, commit.tree, parentTree, folder))) {
+          throw new RevertTargetError(`commit ${oid.slice(0, 7)} did not change ${folder}: pick one from 'previewd history ${env.owner}/${env.repo}#${env.pr}'`);
+        }
+        const content = await folderAt(ctx, commit.tree, folder);
+        const sha = meta.sha ?? parseCommitMessage(commit.message).trailers.get('Preview-Sha');
+        const edit: TreeEdit = content === null ? { type: 'delete', path: folder } : { type: 'graft', path: folder, tree: content };
+        return commitEdits(env, [edit], { ...meta, ...(sha ? { sha } : {}), action: 'rollback', target: oid });
+      }),
+    publish() {
+      if (queuedPublish) return queuedPublish;
+      const queued = serial.run(() => {
+        queuedPublish = null;
+        return publishNow();
+      });
+      queuedPublish = queued;
+      return queued;
+    },
+    refresh: () => serial.run(async () => ({ conflicts: await catchUp(new Map()) })),
+    listEnvironments: async () => listEnvironments(ctx, await commitTree(ctx, tip)),
+    async readEnvironment(env, at) {
+      const folder = await folderAt(ctx, await commitTree(ctx, at ?? tip), envFolder(env));
+      return folder === null ? null : readFolderFiles(ctx, folder);
+    },
+    async readFile(path, at) {
+      const commit = at ?? tip;
+      if (commit === null) return null;
+      try {
+        const { blob } = await git.readBlob({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid: commit, filepath: path });
+        return Buffer.from(blob).toString('utf8');
+      } catch (err) {
+        if ((err as { code?: string }).code === 'NotFoundError') return null;
+        throw err;
+      }
+    },
+    history: (env, opts) => folderHistory(ctx, tip, envFolder(env), opts?.limit ?? Number.POSITIVE_INFINITY),
+    head: async () => tip,
+    pendingCount: async () => (tip === null || tip === base ? 0 : (await unpublishedChain(ctx, tip, base)).length),
+  };
+  // Bring the clone up to date; unpublished commits from before a restart are replayed, not lost.
+  await store.refresh();
+  return store;
+}

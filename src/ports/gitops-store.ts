@@ -1,0 +1,102 @@
+import type { CommitMeta, PreviewAction } from '../domain/commit-message.ts';
+import type { EnvRef } from '../domain/environment.ts';
+import type { FileChange } from '../domain/file-change.ts';
+
+/** One environment's change: files written or removed under its folder, and why. */
+export interface ChangeSet {
+  env: EnvRef;
+  /** Paths are repository-relative and must lie under `previews/<owner>/<repo>/pr-<n>/`. */
+  changes: readonly FileChange[];
+  meta: CommitMeta;
+}
+
+/** The outcome of making one local commit. */
+export type CommitResult =
+  | { status: 'committed'; commit: string; env: EnvRef }
+  /** The change wrote what is already there: no commit was made. */
+  | { status: 'unchanged'; env: EnvRef };
+
+/** A commit of previewd's that reached the remote (after any replay, under a new id). */
+export interface PublishedCommit {
+  env: EnvRef;
+  /** The id `commit()` returned. */
+  local: string;
+  /** The id on the remote. */
+  commit: string;
+}
+
+/**
+ * Someone else changed an environment's folder on the remote while previewd's commits for it were
+ * unpublished. Their version stands; previewd's commits for that environment were dropped.
+ */
+export interface EnvConflict {
+  env: EnvRef;
+  /** The ids `commit()` returned for the dropped commits. */
+  dropped: string[];
+  /** The remote tip that holds the other version. */
+  remoteTip: string;
+}
+
+export interface PublishResult {
+  published: PublishedCommit[];
+  conflicts: EnvConflict[];
+  /** How many times the remote had moved and previewd fetched and replayed. */
+  retries: number;
+}
+
+/** An environment as it stands in the tree. */
+export interface EnvEntry {
+  env: EnvRef;
+  folder: string;
+  /** The folder's tree id: equal ids mean equal content. */
+  tree: string;
+}
+
+/** One commit in an environment's history, newest first. */
+export interface HistoryRecord {
+  commit: string;
+  /** `manual` for a commit previewd did not make (a hand edit, a `git revert`). */
+  action: PreviewAction | 'manual';
+  subject: string;
+  /** The PR head sha the commit deployed, when it says. */
+  sha: string | null;
+  /** `Preview-Actor`, or the author's name for a manual commit. */
+  actor: string;
+  delivery: string | null;
+  author: { name: string; email: string };
+  /** Commit time, ISO 8601. */
+  time: string;
+  /** True when the environment's folder is absent after this commit. */
+  removed: boolean;
+}
+
+/**
+ * The GitOps repository: the only state previewd has. Writes (`commit`, `revert`, `publish`) are
+ * serialized in the process; reads never wait behind them and see the newest local commit.
+ */
+export interface GitOpsStore {
+  /** Makes one local commit for one environment, or none when nothing changes. Refuses paths outside its folder. */
+  commit(change: ChangeSet): Promise<CommitResult>;
+  /**
+   * Restores the environment's folder to its content at `target` (a commit that changed it) in a new
+   * commit with `Preview-Action: rollback`.
+   */
+  revert(env: EnvRef, target: string, meta: Omit<CommitMeta, 'action' | 'target'>): Promise<CommitResult>;
+  /**
+   * Pushes every unpublished commit. When the remote moved, fetches, replays previewd's own commits on
+   * the new tip and retries with backoff. Never force-pushes. Calls that arrive while a publish waits join it.
+   */
+  publish(): Promise<PublishResult>;
+  /** Every environment folder in the newest local tree. */
+  listEnvironments(): Promise<EnvEntry[]>;
+  /** The files of an environment (paths relative to its folder), or null when it has none. */
+  readEnvironment(env: EnvRef, at?: string): Promise<Map<string, string> | null>;
+  /** A file anywhere in the tree (e.g. `previewd.yaml`), or null. */
+  readFile(path: string, at?: string): Promise<string | null>;
+  /** The environment's commits, newest first (`git log --first-parent -- <folder>`). */
+  history(env: EnvRef, options?: { limit?: number }): Promise<HistoryRecord[]>;
+  /** The newest local commit id, or null for an empty repository. */
+  head(): Promise<string | null>;
+  /** Commits not yet on the remote. */
+  pendingCount(): Promise<number>;
+}
