@@ -307,6 +307,6 @@ suite('add-on components', () => {
 
 test('the schema validation used above rejects a broken object', () => {
   const broken = structuredClone(plain.find((o) => o.kind === 'ResourceQuota') as K8sObject);
-  (broken as { spec: unknown }).spec = { hard: 'lots' };
+  broken.spec = { hard: 'lots' };
   assert.ok(kubernetesSchemaProblem(broken));
 });
