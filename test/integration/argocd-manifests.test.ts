@@ -1,0 +1,311 @@
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { describe, kustomizeBuild, type K8sObject } from '../helpers/kustomize-build.ts';
+import { kubernetesSchemaProblem } from '../helpers/validate-kubernetes-object.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const argocdDir = path.join(repoRoot, 'argocd');
+const crdDir = path.resolve(repoRoot, '..', 'shared', 'reference', 'argo-cd', 'crds');
+const gitopsUrl = 'https://git.example.com/platform/gitops.git';
+
+type JsonSchema = Record<string, unknown> & {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+};
+
+interface CrdVersion {
+  validate: ValidateFunction;
+  schema: JsonSchema;
+}
+
+/** Compiles every served version of every CRD in the reference directory, keyed by `group/version/Kind`. */
+async function loadCrds(): Promise<Map<string, CrdVersion>> {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  // Kubernetes formats and structural-schema extensions: known to the API server, not to JSON Schema.
+  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+  for (const keyword of [
+    'x-kubernetes-preserve-unknown-fields',
+    'x-kubernetes-int-or-string',
+    'x-kubernetes-list-type',
+    'x-kubernetes-list-map-keys',
+    'x-kubernetes-map-type',
+    'x-kubernetes-embedded-resource',
+    'x-kubernetes-validations',
+  ]) {
+    ajv.addKeyword(keyword);
+  }
+  const crds = new Map<string, CrdVersion>();
+  for (const file of await readdir(crdDir)) {
+    if (!file.endsWith('.yaml')) continue;
+    const crd = parse(await readFile(path.join(crdDir, file), 'utf8')) as {
+      spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema: { openAPIV3Schema: JsonSchema } }[] };
+    };
+    for (const version of crd.spec.versions.filter((v) => v.served)) {
+      const schema = version.schema.openAPIV3Schema;
+      crds.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, { validate: ajv.compile(schema), schema });
+    }
+  }
+  return crds;
+}
+
+/**
+ * Fields the API server would drop because the structural schema does not know them: a misspelt
+ * field passes JSON Schema validation (CRD schemas allow extra properties) and then silently vanishes.
+ */
+function unknownFields(schema: JsonSchema, value: unknown, at: string): string[] {
+  if (Array.isArray(value)) return schema.items ? value.flatMap((v, i) => unknownFields(schema.items as JsonSchema, v, `${at}/${i}`)) : [];
+  if (value === null || typeof value !== 'object') return [];
+  const problems: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const known = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (known) problems.push(...unknownFields(known, child, `${at}/${key}`));
+    else if (!schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties !== true) problems.push(`${at}/${key}`);
+  }
+  return problems;
+}
+
+function crdProblems(crds: Map<string, CrdVersion>, obj: K8sObject): string[] {
+  const crd = crds.get(`${obj.apiVersion}/${obj.kind}`);
+  if (!crd) return [`${describe(obj)}: no CRD for ${obj.apiVersion} ${obj.kind}`];
+  const problems = crd.validate(obj) ? [] : (crd.validate.errors ?? []).map((e) => `${describe(obj)}${e.instancePath}: ${e.message}`);
+  // metadata is validated by the API server itself, not by the CRD's schema.
+  const { metadata: _metadata, ...rest } = obj;
+  problems.push(...unknownFields(crd.schema, rest, '').map((p) => `${describe(obj)}${p}: unknown field`));
+  return problems;
+}
+
+async function readManifests(): Promise<Map<string, K8sObject[]>> {
+  const files = new Map<string, K8sObject[]>();
+  for (const file of (await readdir(argocdDir)).sort()) {
+    if (!file.endsWith('.yaml') || file === 'kustomization.yaml') continue;
+    const docs = parseAllDocuments(await readFile(path.join(argocdDir, file), 'utf8'));
+    files.set(file, docs.map((d) => d.toJS() as K8sObject).filter(Boolean));
+  }
+  return files;
+}
+
+let crds: Map<string, CrdVersion>;
+let manifests: Map<string, K8sObject[]>;
+let work: string;
+
+function one(kind: string): K8sObject & { spec: Record<string, unknown> } {
+  const found = [...manifests.values()].flat().filter((o) => o.kind === kind);
+  assert.equal(found.length, 1, `exactly one ${kind} in argocd/`);
+  return found[0] as K8sObject & { spec: Record<string, unknown> };
+}
+
+before(async () => {
+  [crds, manifests] = await Promise.all([loadCrds(), readManifests()]);
+  work = await mkdtemp(path.join(os.tmpdir(), 'previewd-argocd-'));
+});
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+test('argocd/*.yaml validate against the real Argo CD CRDs and the Kubernetes schemas', () => {
+  assert.deepEqual([...manifests.keys()], ['applicationset.yaml', 'appproject.yaml', 'rbac.yaml']);
+  const problems: string[] = [];
+  for (const obj of [...manifests.values()].flat()) {
+    if (obj.apiVersion.startsWith('argoproj.io/')) problems.push(...crdProblems(crds, obj));
+    else problems.push(...[kubernetesSchemaProblem(obj)].filter((p): p is string => p !== undefined));
+    assert.equal(obj.metadata.namespace, 'argocd', `${describe(obj)} is in argocd`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the CRD validation above catches a wrong type and a misspelt field', () => {
+  const appSet = structuredClone(one('ApplicationSet'));
+  appSet.spec.goTemplate = 'yes';
+  (appSet.spec.syncPolicy as Record<string, unknown>).preserveResourceOnDeletion = false;
+  const problems = crdProblems(crds, appSet);
+  assert.ok(problems.some((p) => p.includes('/spec/goTemplate')), problems.join('\n'));
+  assert.ok(problems.some((p) => p.includes('/spec/syncPolicy/preserveResourceOnDeletion: unknown field')), problems.join('\n'));
+});
+
+test('kubectl kustomize argocd/ builds all three files into argocd', async () => {
+  const built = await kustomizeBuild(argocdDir);
+  const expected = [...manifests.values()].flat().map(describe).sort();
+  assert.deepEqual(built.map(describe).sort(), expected);
+  for (const obj of built) assert.equal(obj.metadata.namespace, 'argocd', `${describe(obj)} namespace`);
+  const problems = built.filter((o) => o.apiVersion.startsWith('argoproj.io/')).flatMap((o) => crdProblems(crds, o));
+  assert.deepEqual(problems, []);
+});
+
+interface AppSetSpec {
+  goTemplate: boolean;
+  goTemplateOptions: string[];
+  generators: { git: { repoURL: string; revision: string; files: { path: string }[] } }[];
+  syncPolicy: { preserveResourcesOnDeletion: boolean };
+  template: {
+    metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string>; finalizers: string[] };
+    spec: {
+      project: string;
+      source: { repoURL: string; path: string };
+      destination: { server: string; namespace: string };
+      syncPolicy: { automated: { prune: boolean; selfHeal: boolean }; retry: { limit: number; backoff: { duration: string; factor: number; maxDuration: string } } };
+    };
+  };
+}
+
+test('the ApplicationSet makes one Application per preview.json as the contract says', async () => {
+  const appSet = one('ApplicationSet');
+  assert.equal(appSet.metadata.name, 'previews');
+  const spec = appSet.spec as unknown as AppSetSpec;
+  assert.equal(spec.goTemplate, true);
+  assert.deepEqual(spec.goTemplateOptions, ['missingkey=error']);
+  assert.equal(spec.generators.length, 1);
+  assert.equal(spec.generators[0]?.git.repoURL, gitopsUrl);
+  assert.deepEqual(spec.generators[0]?.git.files, [{ path: 'previews/*/*/*/preview.json' }]);
+  assert.equal(spec.syncPolicy.preserveResourcesOnDeletion, false);
+  const { metadata, spec: app } = spec.template;
+  assert.equal(metadata.name, '{{ .id }}');
+  assert.equal(metadata.labels['app.kubernetes.io/managed-by'], 'previewd');
+  assert.equal(metadata.labels['previewd.io/id'], '{{ .id }}');
+  assert.equal(metadata.annotations['link.argocd.argoproj.io/preview'], '{{ .url }}');
+  assert.ok(Object.values(metadata.annotations).includes('{{ .repo }}'), 'an annotation carries the repo');
+  assert.deepEqual(metadata.finalizers, ['resources-finalizer.argocd.argoproj.io']);
+  assert.equal(app.project, 'previews');
+  assert.equal(app.source.repoURL, gitopsUrl);
+  assert.equal(app.source.path, '{{ .path.path }}');
+  assert.deepEqual(app.destination, { server: 'https://kubernetes.default.svc', namespace: '{{ .namespace }}' });
+  assert.deepEqual(app.syncPolicy.automated, { prune: true, selfHeal: true });
+  assert.ok(app.syncPolicy.retry.limit > 0 && app.syncPolicy.retry.backoff.factor > 1, 'retry with backoff');
+
+  // Only the string fields the contract allows: a number such as pr would print as a float.
+  const text = await readFile(path.join(argocdDir, 'applicationset.yaml'), 'utf8');
+  const contract = await readFile(path.join(repoRoot, 'docs', 'render-contract.md'), 'utf8');
+  const allowedLine = /string fields of `preview\.json` \(([^)]*)\)/.exec(contract)?.[1];
+  assert.ok(allowedLine, 'render-contract.md lists the string fields the template may use');
+  const allowed = new Set([...[...allowedLine.matchAll(/`(\w+)`/g)].map((m) => `.${m[1]}`), '.path.path']);
+  const references = [...text.matchAll(/\{\{-?\s*([^}]*?)\s*-?\}\}/g)].map((m) => m[1] as string);
+  assert.ok(references.length >= 5, 'the template uses parameters');
+  for (const ref of references) assert.ok(allowed.has(ref), `{{ ${ref} }} is one of ${[...allowed].join(', ')}`);
+});
+
+/** Go's text/template with missingkey=error, for the only form the ApplicationSet uses: `{{ .a.b }}`. */
+function renderTemplate(value: unknown, params: Record<string, unknown>): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\{\{\s*((?:\.\w+)+)\s*\}\}/g, (_match, ref: string) => {
+      let current: unknown = params;
+      for (const key of ref.slice(1).split('.')) {
+        if (current === null || typeof current !== 'object' || !(key in current)) throw new Error(`map has no entry for key "${key}"`);
+        current = (current as Record<string, unknown>)[key];
+      }
+      return String(current);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => renderTemplate(v, params));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [renderTemplate(k, params) as string, renderTemplate(v, params)]));
+  }
+  return value;
+}
+
+test('an Application generated from a preview.json validates against the Application CRD', () => {
+  const appSet = one('ApplicationSet');
+  const preview = {
+    id: 'shop-pr-42-acme',
+    namespace: 'pv-shop-42-acme',
+    repo: 'acme/shop',
+    pr: 42,
+    sha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+    branch: 'feature/checkout',
+    url: 'https://pv-shop-42-acme.preview.example.com',
+    author: 'octocat',
+    createdAt: '2025-01-01T00:00:00Z',
+    updatedAt: '2025-01-01T00:00:00Z',
+    expiresAt: null,
+    preservedUntil: null,
+    // What the git files generator adds.
+    path: { path: 'previews/acme/shop/pr-42', basename: 'pr-42' },
+  };
+  const template = (appSet.spec as unknown as AppSetSpec).template;
+  const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...(renderTemplate(template, preview) as object) } as K8sObject;
+  assert.deepEqual(crdProblems(crds, app), []);
+  assert.equal(app.metadata.name, preview.id);
+  assert.deepEqual(app.metadata.labels, { 'app.kubernetes.io/managed-by': 'previewd', 'previewd.io/id': preview.id });
+  for (const value of Object.values(app.metadata.labels ?? {})) assert.match(value, /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/);
+  assert.equal((app.spec as { destination: { namespace: string } }).destination.namespace, preview.namespace);
+  // missingkey=error: a preview.json without a field the template needs is refused.
+  const { url: _url, ...withoutUrl } = preview;
+  assert.throws(() => renderTemplate(template, withoutUrl), /no entry for key "url"/);
+});
+
+/** Argo CD matches project resource lists with globs on group and kind. */
+function globMatch(pattern: string, value: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return regex.test(value);
+}
+
+test('the AppProject fences previews in and admits everything a preview overlay makes', async () => {
+  const project = one('AppProject');
+  assert.equal(project.metadata.name, 'previews');
+  const spec = project.spec as {
+    sourceRepos: string[];
+    destinations: { server: string; namespace: string }[];
+    clusterResourceWhitelist: { group: string; kind: string }[];
+    namespaceResourceBlacklist?: { group: string; kind: string }[];
+  };
+  assert.deepEqual(spec.sourceRepos, [gitopsUrl]);
+  assert.deepEqual(spec.destinations, [{ server: 'https://kubernetes.default.svc', namespace: 'pv-*' }]);
+  assert.deepEqual(spec.clusterResourceWhitelist, [{ group: '', kind: 'Namespace' }]);
+
+  // An overlay with the base, the guardrails and every add-on, as render writes it.
+  const namespace = 'pv-shop-42-acme';
+  const gitops = path.join(work, 'gitops');
+  await cp(path.join(repoRoot, 'gitops-repo-skeleton'), gitops, { recursive: true });
+  const folder = path.join(gitops, 'previews', 'acme', 'shop', 'pr-42');
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, 'namespace.yaml'), stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }));
+  await writeFile(
+    path.join(folder, 'kustomization.yaml'),
+    stringify({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      namespace,
+      resources: ['namespace.yaml', '../../../../apps/demo/base'],
+      components: ['guardrails', 'postgres', 'mariadb', 'mongodb', 'redis', 'minio'].map((c) => `../../../../components/${c}`),
+    }),
+  );
+  const objects = await kustomizeBuild(folder);
+  assert.ok(spec.destinations.some((d) => globMatch(d.namespace, namespace)), `${namespace} is an allowed destination`);
+  for (const obj of objects) {
+    const group = obj.apiVersion.includes('/') ? (obj.apiVersion.split('/')[0] as string) : '';
+    if (obj.metadata.namespace === undefined) {
+      assert.ok(spec.clusterResourceWhitelist.some((r) => globMatch(r.group, group) && globMatch(r.kind, obj.kind)), `${describe(obj)} is allowed cluster-wide`);
+    } else {
+      const denied = (spec.namespaceResourceBlacklist ?? []).find((r) => globMatch(r.group, group) && globMatch(r.kind, obj.kind));
+      assert.equal(denied, undefined, `${describe(obj)} is not blacklisted`);
+    }
+  }
+  // The guardrails' kinds in particular.
+  for (const kind of ['ResourceQuota', 'LimitRange', 'NetworkPolicy']) assert.ok(objects.some((o) => o.kind === kind), `the overlay has a ${kind}`);
+});
+
+test('previewd may read Applications and refresh, nothing more, only in argocd', () => {
+  const objects = manifests.get('rbac.yaml') ?? [];
+  assert.deepEqual(objects.map(describe).sort(), ['Role/previewd', 'RoleBinding/previewd', 'ServiceAccount/previewd']);
+  const role = objects.find((o) => o.kind === 'Role') as K8sObject & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+  const granted = role.rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}: ${[...r.verbs].sort().join(',')}`)));
+  assert.deepEqual(granted.sort(), ['argoproj.io/applications: get,list,patch,watch', 'argoproj.io/applicationsets: get,patch']);
+  const binding = objects.find((o) => o.kind === 'RoleBinding') as K8sObject & {
+    roleRef: { kind: string; name: string };
+    subjects: { kind: string; name: string; namespace: string }[];
+  };
+  assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'previewd' });
+  assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'previewd', namespace: 'argocd' }]);
+  // No cluster-wide grant anywhere in argocd/.
+  assert.ok(![...manifests.values()].flat().some((o) => o.kind.startsWith('Cluster')));
+});
