@@ -1,3 +1,5 @@
+import { rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { readRef, swapRef } from './refs.ts';
 import type { RepoContext } from './repo-context.ts';
@@ -12,7 +14,7 @@ import type { Transport } from './transport.ts';
 export function createLocalTransport(ctx: RepoContext, dir: string, branch: string): Transport {
   const trackingRef = `refs/heads/${branch}`;
   async function syncWorkTree(old: string | null, next: string): Promise<void> {
-    const head = await git.resolveRef({ fs: ctx.fs, gitdir: ctx.gitdir, ref: 'HEAD', depth: 1 }).catch(() => null);
+    const head = await git.currentBranch({ fs: ctx.fs, gitdir: ctx.gitdir, fullname: true });
     if (head !== trackingRef || old === null) return;
     const changed = new Set<string>();
     await git.walk({
@@ -32,6 +34,8 @@ export function createLocalTransport(ctx: RepoContext, dir: string, branch: stri
     });
     if (changed.size === 0) return;
     await git.checkout({ fs: ctx.fs, dir, gitdir: ctx.gitdir, cache: ctx.cache, ref: branch, filepaths: [...changed], force: true, noUpdateHead: true });
+    // checkout removes a destroyed environment's files but leaves its folders; git would not.
+    for (const folder of changed) await removeEmptyFolders(dir, folder);
   }
   return {
     trackingRef,
@@ -42,4 +46,15 @@ export function createLocalTransport(ctx: RepoContext, dir: string, branch: stri
       return 'ok';
     },
   };
+}
+
+async function removeEmptyFolders(dir: string, folder: string): Promise<void> {
+  const parts = folder.split('/');
+  for (let depth = parts.length; depth > 1; depth--) {
+    try {
+      await rmdir(join(dir, ...parts.slice(0, depth)));
+    } catch {
+      return; // not empty (or already gone): stop climbing
+    }
+  }
 }
