@@ -119,7 +119,8 @@ export async function initGitopsRepo(dir: string, options: InitGitopsRepoOptions
     await mkdir(target, { recursive: true });
     await cp(skeleton, target, { recursive: true, errorOnExist: true, force: false });
     await git(['init', '--quiet', `--initial-branch=${branch}`]);
-    await git(['add', '--all']);
+    // --force: the user's global excludes must not silently leave a skeleton file out.
+    await git(['add', '--all', '--force']);
     // A user's global signing or hook settings must not break or alter the initial commit.
     await git([
       '-c', 'commit.gpgsign=false',
