@@ -124,6 +124,8 @@ describe('.github/preview.yaml', () => {
     ['YAML alias', 'env: &e { A: "1" }\nreplicas: *e\n', '/replicas', /written out in full/],
     ['YAML explicit tag', 'env: { A: !!binary aGVsbG8= }\n', '/env/A', /untagged/],
     ['YAML custom tag', 'ttl: !duration 2h\n', '/ttl', /untagged/],
+    ['YAML tag in a list', 'addons: [postgres, !!str redis]\n', '/addons/1', /untagged/],
+    ['YAML merge key', 'env: { <<: { A: "1" } }\n', '/env/<<', /./],
     ['YAML duplicate key', 'ttl: 2h\nttl: 3h\n', '', /one plain YAML document/],
     ['YAML two documents', 'ttl: 2h\n---\nttl: 3h\n', '', /one plain YAML document/],
     ['YAML syntax', 'env: { A: [1, 2 }\n', '', /one plain YAML document/],
