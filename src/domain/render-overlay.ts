@@ -127,8 +127,7 @@ function renderKustomization(input: RenderInput, facts: KustomizationFacts): str
   doc.set('components', doc.createNode([`${TO_ROOT}/components/guardrails`, ...effective.addons.map((a) => `${TO_ROOT}/components/${a}`)]));
   doc.setIn(['labels', 0, 'pairs'], doc.createNode(facts.labels));
   doc.set('images', doc.createNode(input.app.images.map((name) => ({ name, newTag: facts.tag }))));
-  // kustomize's literal form; the name is checked against [A-Za-z_][A-Za-z0-9_]* so '=' splits it.
-  doc.setIn(['configMapGenerator', 0, 'literals'], doc.createNode(effective.env.map(([name, value]) => `${name}=${value}`)));
+  doc.setIn(['configMapGenerator', 0, 'literals'], doc.createNode(effective.env.map(([name, value]) => kustomizeLiteral(name, value))));
 
   const envFrom = [{ configMapRef: { name: 'preview-env' } }, ...effective.addons.map((a) => ({ secretRef: { name: `${a}-connection` } }))];
   const container = '/spec/template/spec/containers/0';
@@ -161,6 +160,16 @@ function templateDocument(text: string, kind: string, file: string): Document {
     throw new InvalidTemplateError(`${file} is not a ${kind} in YAML`, { cause: doc.errors[0] });
   }
   return doc;
+}
+
+/**
+ * kustomize's `NAME=value` literal. The name matches [A-Za-z_][A-Za-z0-9_]*, so the first '=' splits it.
+ * kustomize strips one pair of matching quotes around a value; a value that has them gets one more pair,
+ * so that the ConfigMap holds exactly what the PR wrote.
+ */
+function kustomizeLiteral(name: string, value: string): string {
+  const quoted = value.length >= 2 && value[0] === value[value.length - 1] && (value[0] === '"' || value[0] === "'");
+  return `${name}=${quoted ? `"${value}"` : value}`;
 }
 
 /** A patch, serialized by the yaml library and kept as a literal block so that it reads as YAML. */
