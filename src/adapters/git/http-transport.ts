@@ -1,6 +1,7 @@
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { RemoteAuthError, RemoteRejectedError, RemoteUnavailableError } from './errors.ts';
+import { writePack } from './pack-writer.ts';
 import { receivePack, describe } from './receive-pack.ts';
 import { readRef } from './refs.ts';
 import type { RepoContext } from './repo-context.ts';
@@ -80,11 +81,8 @@ export function createHttpTransport(ctx: RepoContext, remote: HttpRemote, localR
           throw translateRemoteError(err, remote.url, 'pushing');
         }
       }
-      const { packfile } = await git.packObjects({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oids: await objects() });
-      return receivePack({
-        url: remote.url, headers, ref: `refs/heads/${remote.branch}`, old, next,
-        pack: packfile ?? new Uint8Array(), timeoutMs,
-      });
+      const pack = await writePack(ctx, await objects());
+      return receivePack({ url: remote.url, headers, ref: `refs/heads/${remote.branch}`, old, next, pack, timeoutMs });
     },
   };
 }

@@ -1,13 +1,20 @@
 import fs from 'node:fs';
+import type { TreeEntry } from 'isomorphic-git';
 
-/** What every isomorphic-git call needs: the fs, the git directory, and a long-lived object cache. */
+/** What every isomorphic-git call needs: the fs, the git directory, and long-lived caches. */
 export interface RepoContext {
   fs: typeof fs;
   gitdir: string;
   /** isomorphic-git's cache: keeps parsed pack indexes between calls (a large repo reads them once). */
   cache: object;
+  /**
+   * Parsed trees by id. Objects never change, so an entry is never stale; the map is bounded and
+   * forgets the oldest first. The trees near the root, read by every commit, stay in it.
+   */
+  trees: Map<string, TreeEntry[]>;
+  treeCacheSize: number;
 }
 
-export function repoContext(gitdir: string): RepoContext {
-  return { fs, gitdir, cache: {} };
+export function repoContext(gitdir: string, treeCacheSize = 4096): RepoContext {
+  return { fs, gitdir, cache: {}, trees: new Map(), treeCacheSize };
 }

@@ -1,4 +1,5 @@
-import git, { type TreeEntry } from 'isomorphic-git';
+import type { TreeEntry } from 'isomorphic-git';
+import { objectId, sortEntries, startTreeWrite, writeObject } from './object-writer.ts';
 import type { RepoContext } from './repo-context.ts';
 import { readEntries } from './tree-read.ts';
 
@@ -57,7 +58,9 @@ function sameEntries(a: TreeEntry[], b: TreeEntry[]): boolean {
   });
 }
 
-async function materialize(ctx: RepoContext, node: Node & { kind: 'dir' }, base: string | null): Promise<string | null> {
+// Object ids are hashes known before the bytes reach the disk, so writes are started and awaited
+// together at the end instead of one after another.
+async function materialize(ctx: RepoContext, node: Node & { kind: 'dir' }, base: string | null, writes: Array<Promise<string>>): Promise<string | null> {
   const graft = node.children.get('\0graft');
   const start = graft?.kind === 'graft' ? graft.tree : base;
   const original = await readEntries(ctx, start);
@@ -71,14 +74,12 @@ async function materialize(ctx: RepoContext, node: Node & { kind: 'dir' }, base:
       entries.set(name, { mode: '040000', path: name, oid: child.tree, type: 'tree' });
     } else if (child.kind === 'blob') {
       // Hash first: rewriting an identical file must neither write an object nor change the tree.
-      const { oid } = await git.hashBlob({ object: child.content });
-      if (existing?.type !== 'blob' || existing.oid !== oid) {
-        await git.writeBlob({ fs: ctx.fs, gitdir: ctx.gitdir, blob: child.content });
-      }
+      const oid = objectId('blob', child.content);
+      if (existing?.type !== 'blob' || existing.oid !== oid) writes.push(writeObject(ctx, 'blob', child.content));
       entries.set(name, { mode: '100644', path: name, oid, type: 'blob' });
     } else {
       const sub = child.inherit && existing?.type === 'tree' ? existing.oid : null;
-      const tree = await materialize(ctx, child, sub);
+      const tree = await materialize(ctx, child, sub, writes);
       if (tree === null) entries.delete(name);
       else entries.set(name, { mode: '040000', path: name, oid: tree, type: 'tree' });
     }
@@ -87,7 +88,11 @@ async function materialize(ctx: RepoContext, node: Node & { kind: 'dir' }, base:
   if (entries.size === 0) return null;
   const result = [...entries.values()];
   if (start !== null && sameEntries(result, original)) return start;
-  return git.writeTree({ fs: ctx.fs, gitdir: ctx.gitdir, tree: result });
+  // A Map keeps the order of the tree it was read from; only a new name needs sorting.
+  const added = result.length > original.length || result.some((e, i) => original[i]?.path !== e.path || original[i]?.type !== e.type);
+  const { oid, written } = startTreeWrite(ctx, added ? sortEntries(result) : result);
+  writes.push(written);
+  return oid;
 }
 
 /**
@@ -98,5 +103,8 @@ async function materialize(ctx: RepoContext, node: Node & { kind: 'dir' }, base:
 export async function editTree(ctx: RepoContext, root: string | null, edits: readonly TreeEdit[]): Promise<string | null> {
   const top: Node & { kind: 'dir' } = { kind: 'dir', inherit: true, children: new Map() };
   for (const edit of edits) place(top, edit);
-  return materialize(ctx, top, root);
+  const writes: Array<Promise<string>> = [];
+  const tree = await materialize(ctx, top, root, writes);
+  await Promise.all(writes);
+  return tree;
 }

@@ -4,7 +4,19 @@ import type { RepoContext } from './repo-context.ts';
 /** The entries of a tree object, or none for `null` (an absent tree). */
 export async function readEntries(ctx: RepoContext, tree: string | null): Promise<TreeEntry[]> {
   if (tree === null) return [];
+  const cached = ctx.trees.get(tree);
+  if (cached) {
+    // Refresh its place, so that the trees every commit reads are the last to be forgotten.
+    ctx.trees.delete(tree);
+    ctx.trees.set(tree, cached);
+    return cached;
+  }
   const { tree: entries } = await git.readTree({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid: tree });
+  ctx.trees.set(tree, entries);
+  if (ctx.trees.size > ctx.treeCacheSize) {
+    const oldest = ctx.trees.keys().next().value;
+    if (oldest !== undefined) ctx.trees.delete(oldest);
+  }
   return entries;
 }
 

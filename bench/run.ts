@@ -1,0 +1,15 @@
+// `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named).
+import { benchStore } from './store.ts';
+
+const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore };
+
+const [name, ...rest] = process.argv.slice(2);
+const chosen = name === undefined ? Object.keys(benches) : [name];
+for (const bench of chosen) {
+  const run = benches[bench];
+  if (!run) {
+    console.error(`unknown benchmark '${bench}'; available: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  await run(rest);
+}

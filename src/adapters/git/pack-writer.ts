@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import git from 'isomorphic-git';
+import { deflateObject } from './object-writer.ts';
+import type { RepoContext } from './repo-context.ts';
+
+const TYPE_CODE = { commit: 1, tree: 2, blob: 3, tag: 4 } as const;
+type ObjectType = keyof typeof TYPE_CODE;
+
+/** An object's type and content: from its loose file when there is one (what previewd just wrote), else via isomorphic-git. */
+async function readRaw(ctx: RepoContext, oid: string): Promise<{ type: ObjectType; content: Buffer }> {
+  try {
+    const inflated = inflateSync(await readFile(join(ctx.gitdir, 'objects', oid.slice(0, 2), oid.slice(2))));
+    const nul = inflated.indexOf(0);
+    const type = inflated.subarray(0, inflated.indexOf(0x20)).toString('ascii') as ObjectType;
+    return { type, content: inflated.subarray(nul + 1) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const { type, object } = await git.readObject({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid, format: 'content' });
+  return { type: type as ObjectType, content: Buffer.from(object as Uint8Array) };
+}
+
+// Pack entry header: type in bits 4-6 of the first byte, size in 4 bits then 7 bits per byte, little end first.
+function entryHeader(type: ObjectType, size: number): Buffer {
+  const bytes: number[] = [];
+  let byte = (TYPE_CODE[type] << 4) | (size & 0x0f);
+  let rest = Math.floor(size / 16);
+  while (rest > 0) {
+    bytes.push(byte | 0x80);
+    byte = rest & 0x7f;
+    rest = Math.floor(rest / 128);
+  }
+  bytes.push(byte);
+  return Buffer.from(bytes);
+}
+
+/**
+ * A version 2 pack of whole (undeltified) objects, deflated with node:zlib. What previewd pushes is a
+ * handful of small objects; deltas would save little and cost a search.
+ */
+export async function writePack(ctx: RepoContext, oids: readonly string[]): Promise<Buffer> {
+  const header = Buffer.alloc(12);
+  header.write('PACK', 0, 'ascii');
+  header.writeUInt32BE(2, 4);
+  header.writeUInt32BE(oids.length, 8);
+  const parts: Buffer[] = [header];
+  for (const oid of oids) {
+    const { type, content } = await readRaw(ctx, oid);
+    parts.push(entryHeader(type, content.length), await deflateObject(content));
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+}
