@@ -41,7 +41,10 @@ async function measure(label: string, envs: readonly EnvRef[], work: string, sto
         async () => {
           const c = await timed(() => store.commit(change));
           const p = await timed(() => store.publish());
-          if (i >= WARMUP) commit.previewd.push(c), publish.previewd.push(p);
+          if (i >= WARMUP) {
+            commit.previewd.push(c);
+            publish.previewd.push(p);
+          }
         },
         async () => {
           const c = await timed(async () => {
@@ -50,7 +53,10 @@ async function measure(label: string, envs: readonly EnvRef[], work: string, sto
             await run(cli, ['commit', '--quiet', '-m', `update to ${hexSha(i + 1)}`]);
           });
           const p = await timed(() => run(cli, ['push', '--quiet', 'origin', 'main']));
-          if (i >= WARMUP) commit.cli.push(c), publish.cli.push(p);
+          if (i >= WARMUP) {
+            commit.cli.push(c);
+            publish.cli.push(p);
+          }
         },
       ];
       for (const step of i % 2 ? steps.reverse() : steps) await step();
