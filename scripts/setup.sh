@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Everything a fresh machine needs before `npm start` or `npm test`: git (with git http-backend, which
+# the tests serve the GitOps remote with) and kubectl (kustomize builds every rendered overlay), then the
+# npm packages exactly as the lock file has them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v git >/dev/null 2>&1 || need+=(git)
+command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]} with apt-get"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${need[@]}"
+fi
+if ! [ -x "$(git --exec-path)/git-http-backend" ]; then
+  echo "setup: git-http-backend is missing from $(git --exec-path); install the full git package" >&2
+  exit 1
+fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
