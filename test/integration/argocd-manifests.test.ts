@@ -4,87 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import { crdProblems, loadCrds, type CrdVersion } from '../helpers/argo-crds.ts';
+import { renderTemplate } from '../helpers/go-template.ts';
 import { describe, kustomizeBuild, type K8sObject } from '../helpers/kustomize-build.ts';
 import { kubernetesSchemaProblem } from '../helpers/validate-kubernetes-object.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const argocdDir = path.join(repoRoot, 'argocd');
-const crdDir = path.resolve(repoRoot, '..', 'shared', 'reference', 'argo-cd', 'crds');
 const gitopsUrl = 'https://git.example.com/platform/gitops.git';
-
-type JsonSchema = Record<string, unknown> & {
-  type?: string;
-  properties?: Record<string, JsonSchema>;
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  'x-kubernetes-preserve-unknown-fields'?: boolean;
-};
-
-interface CrdVersion {
-  validate: ValidateFunction;
-  schema: JsonSchema;
-}
-
-/** Compiles every served version of every CRD in the reference directory, keyed by `group/version/Kind`. */
-async function loadCrds(): Promise<Map<string, CrdVersion>> {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats.default(ajv);
-  // Kubernetes formats and structural-schema extensions: known to the API server, not to JSON Schema.
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  for (const keyword of [
-    'x-kubernetes-preserve-unknown-fields',
-    'x-kubernetes-int-or-string',
-    'x-kubernetes-list-type',
-    'x-kubernetes-list-map-keys',
-    'x-kubernetes-map-type',
-    'x-kubernetes-embedded-resource',
-    'x-kubernetes-validations',
-  ]) {
-    ajv.addKeyword(keyword);
-  }
-  const crds = new Map<string, CrdVersion>();
-  for (const file of await readdir(crdDir)) {
-    if (!file.endsWith('.yaml')) continue;
-    const crd = parse(await readFile(path.join(crdDir, file), 'utf8')) as {
-      spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema: { openAPIV3Schema: JsonSchema } }[] };
-    };
-    for (const version of crd.spec.versions.filter((v) => v.served)) {
-      const schema = version.schema.openAPIV3Schema;
-      crds.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, { validate: ajv.compile(schema), schema });
-    }
-  }
-  return crds;
-}
-
-/**
- * Fields the API server would drop because the structural schema does not know them: a misspelt
- * field passes JSON Schema validation (CRD schemas allow extra properties) and then silently vanishes.
- */
-function unknownFields(schema: JsonSchema, value: unknown, at: string): string[] {
-  if (Array.isArray(value)) return schema.items ? value.flatMap((v, i) => unknownFields(schema.items as JsonSchema, v, `${at}/${i}`)) : [];
-  if (value === null || typeof value !== 'object') return [];
-  const problems: string[] = [];
-  for (const [key, child] of Object.entries(value)) {
-    const known = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-    if (known) problems.push(...unknownFields(known, child, `${at}/${key}`));
-    else if (!schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties !== true) problems.push(`${at}/${key}`);
-  }
-  return problems;
-}
-
-function crdProblems(crds: Map<string, CrdVersion>, obj: K8sObject): string[] {
-  const crd = crds.get(`${obj.apiVersion}/${obj.kind}`);
-  if (!crd) return [`${describe(obj)}: no CRD for ${obj.apiVersion} ${obj.kind}`];
-  const problems = crd.validate(obj) ? [] : (crd.validate.errors ?? []).map((e) => `${describe(obj)}${e.instancePath}: ${e.message}`);
-  // metadata is validated by the API server itself, not by the CRD's schema.
-  const { metadata: _metadata, ...rest } = obj;
-  problems.push(...unknownFields(crd.schema, rest, '').map((p) => `${describe(obj)}${p}: unknown field`));
-  return problems;
-}
 
 async function readManifests(): Promise<Map<string, K8sObject[]>> {
   const files = new Map<string, K8sObject[]>();
@@ -193,25 +121,6 @@ test('the ApplicationSet makes one Application per preview.json as the contract 
   assert.ok(references.length >= 5, 'the template uses parameters');
   for (const ref of references) assert.ok(allowed.has(ref), `{{ ${ref} }} is one of ${[...allowed].join(', ')}`);
 });
-
-/** Go's text/template with missingkey=error, for the only form the ApplicationSet uses: `{{ .a.b }}`. */
-function renderTemplate(value: unknown, params: Record<string, unknown>): unknown {
-  if (typeof value === 'string') {
-    return value.replace(/\{\{\s*((?:\.\w+)+)\s*\}\}/g, (_match, ref: string) => {
-      let current: unknown = params;
-      for (const key of ref.slice(1).split('.')) {
-        if (current === null || typeof current !== 'object' || !(key in current)) throw new Error(`map has no entry for key "${key}"`);
-        current = (current as Record<string, unknown>)[key];
-      }
-      return String(current);
-    });
-  }
-  if (Array.isArray(value)) return value.map((v) => renderTemplate(v, params));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [renderTemplate(k, params) as string, renderTemplate(v, params)]));
-  }
-  return value;
-}
 
 test('an Application generated from a preview.json validates against the Application CRD', () => {
   const appSet = one('ApplicationSet');
