@@ -117,7 +117,9 @@ export async function initGitopsRepo(dir: string, options: InitGitopsRepoOptions
   const before = await checkTarget(target);
   try {
     await mkdir(target, { recursive: true });
-    await cp(skeleton, target, { recursive: true, errorOnExist: true, force: false });
+    // dereference: the skeleton's schema/ is a symlink into previewd's own schema/, and the new
+    // repository must carry real files (a link would point outside it, or nowhere, once cloned).
+    await cp(skeleton, target, { recursive: true, dereference: true, errorOnExist: true, force: false });
     await git(['init', '--quiet', `--initial-branch=${branch}`]);
     // --force: the user's global excludes must not silently leave a skeleton file out.
     await git(['add', '--all', '--force']);

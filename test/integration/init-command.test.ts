@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -39,13 +39,17 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-/** path → git blob id of every file under dir, computed without git, so the comparison is independent. */
+/**
+ * path → git blob id of every file under dir, computed without git, so the comparison is independent.
+ * Symlinks are followed: the skeleton's schema/ links to previewd's schema/, and init must copy the
+ * files themselves.
+ */
 async function blobIds(dir: string, prefix = ''): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
+    if (entry.isDirectory() || (entry.isSymbolicLink() && (await stat(full)).isDirectory())) {
       for (const [k, v] of await blobIds(full, rel)) ids.set(k, v);
     } else {
       const content = await readFile(full);
@@ -86,7 +90,30 @@ test('previewd init DIR makes one commit on main whose tree is the skeleton', as
   );
   const expected = await blobIds(skeleton);
   assert.ok(expected.has('previews/.gitkeep') && expected.has('README.md'), 'the skeleton has its files');
+  assert.ok(expected.has('schema/previewd.schema.json'), 'the skeleton carries the schemas (through its schema/ link)');
   assert.deepEqual(committed, expected);
+});
+
+test('the new repository carries the schema its previewd.yaml header names, as real files', async () => {
+  const dir = path.join(work, 'schema-header');
+  const io = fakeIo(work, cleanEnv());
+  assert.equal(await main(['init', dir], io), 0, io.err());
+
+  // The editor header must resolve inside the new repository, not into previewd's source tree.
+  const config = await readFile(path.join(dir, 'previewd.yaml'), 'utf8');
+  const ref = /^# yaml-language-server: \$schema=(\S+)$/m.exec(config)?.[1];
+  assert.ok(ref, 'previewd.yaml has a yaml-language-server $schema header');
+  const target = path.resolve(dir, ref);
+  assert.ok(target.startsWith(dir + path.sep), `${ref} stays inside the repository`);
+  assert.ok((await lstat(target)).isFile(), `${ref} is a real file, not a link`);
+  const original = await readFile(fileURLToPath(new URL('../../schema/previewd.schema.json', import.meta.url)), 'utf8');
+  assert.equal(await readFile(target, 'utf8'), original);
+
+  // git stores a symlink as mode 120000; a clone of such a tree would point outside the repository.
+  const modes = (await git(dir, ['ls-tree', '-r', '-t', 'HEAD'])).split('\n').map((line) => line.split(' ')[0]);
+  assert.ok(modes.length > 0);
+  assert.ok(!modes.includes('120000'), 'no symlink in the committed tree');
+  assert.equal(await git(dir, ['ls-files', ref.replace(/^\.\//, '')]), ref.replace(/^\.\//, ''), 'the schema is committed');
 });
 
 test('the author follows GIT_AUTHOR_*; DIR is relative to the caller, the skeleton is not', async () => {

@@ -39,7 +39,7 @@ describe('previewd.yaml', () => {
 
   test('the skeleton registers demo/app with the schema header', async () => {
     const skeleton = await readFile(new URL('../../gitops-repo-skeleton/previewd.yaml', import.meta.url), 'utf8');
-    assert.match(skeleton, /^# yaml-language-server: \$schema=\.\.\/schema\/previewd\.schema\.json$/m);
+    assert.match(skeleton, /^# yaml-language-server: \$schema=\.\/schema\/previewd\.schema\.json$/m);
     const result = loadServiceConfig(skeleton, validators);
     assert.ok(result.ok);
     assert.equal(findApp(result.value, 'demo', 'app')?.base, 'apps/demo/base');
