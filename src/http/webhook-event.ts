@@ -1,0 +1,12 @@
+/** One verified webhook delivery, as the plugin hands it on. */
+export interface WebhookEvent {
+  name: string;
+  delivery: string;
+  payload: unknown;
+}
+
+/** What became of a delivery: queued for the reconciler, or ignored (and why, for the log). */
+export type WebhookOutcome = { accepted: true } | { accepted: false; reason: string };
+
+/** Handles a verified delivery. Must only enqueue: the HTTP answer waits for it. */
+export type WebhookHandler = (event: WebhookEvent, log: { info(obj: object, msg: string): void }) => WebhookOutcome;

@@ -1,0 +1,81 @@
+import { envFolder } from '../domain/environment.ts';
+import type { PublishResult } from '../ports/gitops-store.ts';
+import { isTransient } from './errors.ts';
+import { createPreviewStatusBook, type PreviewStatusBook } from './preview-status-book.ts';
+import { createPublisher, type Publisher, type PublisherLogger } from './publisher.ts';
+import { reconcilePreview, type ReconcileDeps, type ReconcileLogger } from './reconcile-preview.ts';
+import { mergeRequests, type ReconcileRequest } from './reconcile-request.ts';
+import { createWorkQueue } from './work-queue.ts';
+
+export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log'> {
+  log: ReconcileLogger & PublisherLogger & { error(obj: object, msg: string): void };
+  /** Environments worked on at once (the store serializes the commits themselves). */
+  concurrency?: number;
+  /** How long the publisher gathers commits before a push. */
+  lingerMs?: number;
+  /** How long events for one pull request settle before it is reconciled (a burst becomes one commit). */
+  settleMs?: number;
+  onPublished?: (result: PublishResult) => void;
+}
+
+/** The one writer: a keyed queue of reconcile requests, and the publisher that pushes their commits. */
+export interface Reconciler {
+  enqueue(req: ReconcileRequest): boolean;
+  /** Resolves when the queue is empty and every commit is published. */
+  idle(): Promise<void>;
+  /** Stops taking requests, finishes and publishes what was accepted. */
+  close(): Promise<void>;
+  queueDepth(): number;
+  readonly statuses: PreviewStatusBook;
+  readonly publisher: Publisher;
+}
+
+export function createReconciler(options: ReconcilerOptions): Reconciler {
+  const statuses = createPreviewStatusBook();
+  const publisher = createPublisher({
+    store: options.store,
+    lingerMs: options.lingerMs ?? 100,
+    backoff: { baseMs: 200, maxMs: 30_000 },
+    log: options.log,
+    isTransient,
+    onPublished(result) {
+      for (const p of result.published) if (p.local !== p.commit) statuses.renameCommit(p.local, p.commit);
+      for (const c of result.conflicts) {
+        statuses.set({ env: c.env, state: 'rolled-back', reason: 'someone else changed the environment folder in the GitOps repository; their version stands', at: options.now().toISOString() });
+      }
+      options.onPublished?.(result);
+    },
+  });
+  const deps: ReconcileDeps = { ...options, publisher, statuses };
+  const queue = createWorkQueue<ReconcileRequest>({
+    concurrency: options.concurrency ?? 4,
+    settleMs: options.settleMs ?? 250,
+    worker: (_key, req) => reconcilePreview(deps, req),
+    merge: mergeRequests,
+    classify: (err) => (isTransient(err) ? 'transient' : 'terminal'),
+    backoff: { baseMs: 500, maxMs: 60_000 },
+    onFailure(key, req, err, kind, attempt) {
+      const fields = { env: key, delivery: req.delivery, sha: req.snapshot.headSha, err, attempt };
+      if (kind === 'transient') {
+        options.log.warn(fields, 'reconcile failed; retrying with backoff');
+        return;
+      }
+      options.log.error(fields, 'reconcile failed and will not be retried');
+      statuses.set({ env: req.env, state: 'failed', reason: err instanceof Error ? err.message : String(err), sha: req.snapshot.headSha, at: options.now().toISOString() });
+    },
+  });
+  return {
+    enqueue: (req) => queue.enqueue(envFolder(req.env), req),
+    async idle() {
+      await queue.idle();
+      await publisher.flush();
+    },
+    async close() {
+      await queue.close();
+      await publisher.flush();
+    },
+    queueDepth: () => queue.size(),
+    statuses,
+    publisher,
+  };
+}

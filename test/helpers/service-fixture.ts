@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import type { IsomorphicGitStore } from '../../src/adapters/git/isomorphic-git-store.ts';
+import { buildApp } from '../../src/app.ts';
+import { loadAssets } from '../../src/assets/load-assets.ts';
+import { createConfigValidators } from '../../src/domain/config-validators.ts';
+import { createDeliveryLog } from '../../src/http/delivery-log.ts';
+import type { Forge } from '../../src/ports/forge.ts';
+import { createReconciler, type Reconciler } from '../../src/reconciler/create-reconciler.ts';
+import { createRegistryReader } from '../../src/reconciler/registry-reader.ts';
+import { routeWebhook } from '../../src/reconciler/route-webhook.ts';
+import { createGitOpsRemote, type GitOpsRemote } from './gitops-remote.ts';
+import { skeletonFiles } from './skeleton-files.ts';
+import { openStore } from './store-fixture.ts';
+import { githubHeaders, type Json } from './webhook-examples.ts';
+
+export const SECRET = 'it is a secret to everybody';
+
+export interface ServiceFixture {
+  remote: GitOpsRemote;
+  store: IsomorphicGitStore;
+  reconciler: Reconciler;
+  app: FastifyInstance;
+  url: string;
+  /** Log lines the service wrote, parsed. */
+  logs: Json[];
+  /** Sends a delivery over real HTTP, signed like GitHub unless `signature` overrides it. */
+  deliver(event: string, payload: Json | string, options?: { delivery?: string; signature?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startServiceFixture(options: { forge?: Forge | null; bodyLimit?: number; concurrency?: number } = {}): Promise<ServiceFixture> {
+  const remote = await createGitOpsRemote(skeletonFiles());
+  const store = await openStore(remote);
+  const logs: Json[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Json) });
+  const assets = await loadAssets();
+  const validators = createConfigValidators(assets.schemas);
+  const reconciler = createReconciler({
+    store, forge: options.forge ?? null, registry: createRegistryReader(store, validators), validators,
+    templates: assets.templates, now: () => new Date(), log: logger, lingerMs: 20, concurrency: options.concurrency ?? 4,
+  });
+  const app = await buildApp({
+    logger,
+    webhooks: { secrets: [SECRET], bodyLimit: options.bodyLimit ?? 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue) },
+    health: { readiness: () => ({ ready: true, reasons: [] }) },
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  let counter = 0;
+  return {
+    remote, store, reconciler, app, url, logs,
+    async deliver(event, payload, opts = {}) {
+      const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+      const delivery = opts.delivery ?? `delivery-${++counter}-${Date.now()}`;
+      const headers = await githubHeaders(SECRET, body, event, delivery);
+      if (opts.signature === null) delete headers['x-hub-signature-256'];
+      else if (opts.signature !== undefined) headers['x-hub-signature-256'] = opts.signature;
+      return fetch(`${url}/webhooks/github`, { method: 'POST', headers: { ...headers, ...opts.headers }, body });
+    },
+    async close() {
+      await app.close();
+      await reconciler.close();
+      await remote.close();
+    },
+  };
+}
+
+export { join };

@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { sign } from '@octokit/webhooks-methods';
+
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- payloads are arbitrary JSON
+
+/** Every example of one event, in every GitHub flavour that @octokit/webhooks-examples ships. */
+export function examplesOf(event: string): Array<{ source: string; payload: Json }> {
+  const root = dirname(createRequire(import.meta.url).resolve('@octokit/webhooks-examples/package.json'));
+  const out: Array<{ source: string; payload: Json }> = [];
+  for (const flavour of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+    const definitions = JSON.parse(readFileSync(join(root, flavour, 'index.json'), 'utf8')) as Array<{ name: string; examples: Json[] }>;
+    const examples = definitions.find((d) => d.name === event)?.examples ?? [];
+    examples.forEach((payload, i) => out.push({ source: `${flavour}#${i} (${String(payload.action)})`, payload }));
+  }
+  return out;
+}
+
+export interface PullRequestShape {
+  owner: string;
+  repo: string;
+  pr: number;
+  sha: string;
+  action?: string;
+  branch?: string;
+  author?: string;
+  sender?: string;
+  /** The head repository's owner when it is a fork. */
+  forkOwner?: string;
+  labels?: string[];
+  draft?: boolean;
+  merged?: boolean;
+  installationId?: number;
+}
+
+/** A recorded GitHub `pull_request.opened` payload, moved onto the given repository and PR. */
+export function pullRequestPayload(shape: PullRequestShape): Json {
+  const base = examplesOf('pull_request').find((e) => e.source.startsWith('api.github.com') && e.payload.action === 'opened' && e.payload.installation);
+  if (!base) throw new Error('@octokit/webhooks-examples has no pull_request.opened example with an installation');
+  const p = structuredClone(base.payload);
+  const fullName = `${shape.owner}/${shape.repo}`;
+  const action = shape.action ?? 'opened';
+  const closed = action === 'closed';
+  p.action = action;
+  p.number = shape.pr;
+  Object.assign(p.repository, { name: shape.repo, full_name: fullName, html_url: `https://github.com/${fullName}` });
+  p.repository.owner.login = shape.owner;
+  const pr = p.pull_request;
+  Object.assign(pr, { number: shape.pr, state: closed ? 'closed' : 'open', draft: shape.draft ?? false, merged: shape.merged ?? false });
+  pr.user.login = shape.author ?? 'octocat';
+  pr.labels = (shape.labels ?? []).map((name, i) => ({ ...(pr.labels?.[0] ?? {}), id: i + 1, name }));
+  pr.head.sha = shape.sha;
+  pr.head.ref = shape.branch ?? 'feature';
+  pr.head.repo = { ...pr.head.repo, name: shape.repo, full_name: `${shape.forkOwner ?? shape.owner}/${shape.repo}` };
+  pr.base.repo = { ...pr.base.repo, name: shape.repo, full_name: fullName };
+  p.sender.login = shape.sender ?? shape.author ?? 'octocat';
+  if (shape.installationId !== undefined) p.installation.id = shape.installationId;
+  return p;
+}
+
+/** The headers GitHub sends with a delivery, signed with `secret` over exactly `body`. */
+export async function githubHeaders(secret: string, body: string, event: string, delivery: string): Promise<Record<string, string>> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'GitHub-Hookshot/previewd-test',
+    'x-github-event': event,
+    'x-github-delivery': delivery,
+    'x-hub-signature-256': await sign(secret, body),
+  };
+}
