@@ -30,8 +30,18 @@ export interface ServiceFixture {
   close(): Promise<void>;
 }
 
-export async function startServiceFixture(options: { forge?: Forge | null; bodyLimit?: number; concurrency?: number } = {}): Promise<ServiceFixture> {
-  const remote = await createGitOpsRemote(skeletonFiles());
+export interface ServiceFixtureOptions {
+  forge?: Forge | null;
+  bodyLimit?: number;
+  concurrency?: number;
+  /** Replaces the skeleton's previewd.yaml. */
+  registry?: string;
+}
+
+export async function startServiceFixture(options: ServiceFixtureOptions = {}): Promise<ServiceFixture> {
+  const seed = skeletonFiles();
+  if (options.registry !== undefined) seed['previewd.yaml'] = options.registry;
+  const remote = await createGitOpsRemote(seed);
   const store = await openStore(remote);
   const logs: Json[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Json) });
