@@ -1,0 +1,120 @@
+import { createAppAuth } from '@octokit/auth-app';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+
+// GitHub's own retry and rate-limit rules (retry-after, x-ratelimit-reset), not hand-written backoff.
+const PreviewdOctokit = Octokit.plugin(retry, throttling);
+
+/** The Octokit that previewd uses: REST methods, pagination, retry and throttling. */
+export type GitHubClient = InstanceType<typeof PreviewdOctokit>;
+
+/** How previewd authenticates: a token (`GITHUB_TOKEN`) or a GitHub App (`GITHUB_APP_ID` + key). */
+export type GitHubAuth =
+  | { kind: 'token'; token: string }
+  | { kind: 'app'; appId: number | string; privateKey: string };
+
+/** The pino-like logger the adapter writes to (static message, data in the object). */
+export interface GitHubLog {
+  warn(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
+  debug?(obj: object, msg: string): void;
+  error?(obj: object, msg: string): void;
+}
+
+/** What to do when GitHub says "slow down" (primary or secondary rate limit). */
+export interface RateLimitPolicy {
+  /** Retries after a rate-limit answer before the call fails as a transient ForgeError. Default 3. */
+  maxRetries?: number;
+  /**
+   * The longest wait accepted in-process, in seconds. Default 120. A primary limit that resets in an
+   * hour is better left to the caller's backoff than held as a pending promise.
+   */
+  maxWaitSeconds?: number;
+  /** false turns throttling off (tests of other behaviour). Default true. */
+  enabled?: boolean;
+}
+
+/** Everything the GitHub adapter needs; settings are read by the caller, never from the environment here. */
+export interface GitHubClientOptions {
+  /** REST API root: `GITHUB_API_URL`, e.g. `https://api.github.com`. */
+  baseUrl: string;
+  auth: GitHubAuth;
+  log: GitHubLog;
+  /** Retries of 5xx answers and network errors. Default 3. */
+  retries?: number;
+  /** Octokit waits `(n + 1)² × retryBaseDelayMs` before retry n. Default 1000. */
+  retryBaseDelayMs?: number;
+  throttle?: RateLimitPolicy;
+  /** `fetch` to use (tests inject one) and a per-request timeout (default 30 s). */
+  request?: { fetch?: typeof fetch; timeoutMs?: number };
+  userAgent?: string;
+}
+
+// Rate limits are the throttling plugin's business, which honours retry-after; the retry plugin would
+// retry a 429 on its own fixed schedule, so it is told to leave 429 alone.
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+
+function withTimeout(base: typeof fetch, timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return base(input, { ...init, signal });
+  };
+}
+
+function octokitLog(log: GitHubLog) {
+  // Octokit and its plugins log printf-style (message first); previewd's logs put data in an object.
+  return {
+    debug: (message: string, ...detail: unknown[]) => log.debug?.({ detail }, String(message)),
+    info: (message: string, ...detail: unknown[]) => log.info?.({ detail }, String(message)),
+    warn: (message: string, ...detail: unknown[]) => log.warn({ detail }, String(message)),
+    error: (message: string, ...detail: unknown[]) => (log.error ?? log.warn)({ detail }, String(message)),
+  };
+}
+
+interface LimitOptions {
+  method: string;
+  url: string;
+}
+
+function rateLimitHandler(log: GitHubLog, policy: RateLimitPolicy, kind: 'primary' | 'secondary') {
+  const maxRetries = policy.maxRetries ?? 3;
+  const maxWaitSeconds = policy.maxWaitSeconds ?? 120;
+  return (retryAfter: number, options: LimitOptions, _octokit: unknown, retryCount: number): boolean => {
+    const retrying = retryCount < maxRetries && retryAfter <= maxWaitSeconds;
+    log.warn({ retryAfter, method: options.method, url: options.url, kind, retryCount, retrying }, 'GitHub rate limit hit');
+    return retrying;
+  };
+}
+
+/**
+ * One Octokit. With a GitHub App, `installationId` makes it act as that installation (auth-app fetches
+ * and refreshes the installation token); without one it can only call the App's own JWT routes.
+ */
+export function createOctokit(options: GitHubClientOptions, installationId?: number): GitHubClient {
+  const policy = options.throttle ?? {};
+  const baseFetch = options.request?.fetch ?? globalThis.fetch;
+  const common = {
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    userAgent: options.userAgent ?? 'previewd',
+    log: octokitLog(options.log),
+    request: { fetch: withTimeout(baseFetch, options.request?.timeoutMs ?? 30_000) },
+    retry: {
+      retries: options.retries ?? 3,
+      retryAfterBaseValue: options.retryBaseDelayMs ?? 1000,
+      doNotRetry: DO_NOT_RETRY,
+    },
+    throttle: {
+      enabled: policy.enabled ?? true,
+      onRateLimit: rateLimitHandler(options.log, policy, 'primary'),
+      onSecondaryRateLimit: rateLimitHandler(options.log, policy, 'secondary'),
+    },
+  };
+  if (options.auth.kind === 'token') return new PreviewdOctokit({ ...common, auth: options.auth.token });
+  return new PreviewdOctokit({
+    ...common,
+    authStrategy: createAppAuth,
+    auth: { appId: options.auth.appId, privateKey: options.auth.privateKey, ...(installationId === undefined ? {} : { installationId }) },
+  });
+}

@@ -1,0 +1,103 @@
+import type { Forge, ForgeContext, RepoRef } from '../../ports/forge.ts';
+import type { GitHubClient, GitHubClientOptions } from './create-octokit.ts';
+import { fileText, type ContentAnswer } from './file-text.ts';
+import { createGitHubClients, type GitHubClients } from './github-clients.ts';
+import { toRepoPermission } from './repo-permission.ts';
+import { translateError } from './translate-error.ts';
+
+/** Settings of the GitHub forge: the client's, plus the page size of list calls. */
+export interface OctokitForgeOptions extends GitHubClientOptions {
+  /** Items per page of list calls (GitHub's maximum, 100, by default: fewest requests). */
+  perPage?: number;
+}
+
+/** The `Forge` on GitHub's REST API, plus the Octokit factory for the reporting code to share. */
+export interface OctokitForge extends Forge, GitHubClients {}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function name(repo: RepoRef): string {
+  return `${repo.owner}/${repo.repo}`;
+}
+
+/**
+ * Creates the GitHub forge on `@octokit/rest` with the retry and throttling plugins. Every failure
+ * leaves as a `ForgeError` (transient or not) whose message says what failed and how to fix it.
+ */
+export function createOctokitForge(options: OctokitForgeOptions): OctokitForge {
+  const clients = createGitHubClients(options);
+  const secrets = [options.auth.kind === 'token' ? options.auth.token : options.auth.privateKey];
+  const perPage = options.perPage ?? 100;
+
+  async function call<T>(action: string, repo: RepoRef, ctx: ForgeContext | undefined, fn: (octokit: GitHubClient) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await clients.octokitFor(repo, ctx));
+    } catch (error) {
+      throw translateError(error, { action, auth: options.auth.kind, secrets });
+    }
+  }
+
+  return {
+    octokitFor: (repo, ctx) => clients.octokitFor(repo, ctx),
+
+    readFile(repo, path, ref, ctx) {
+      const where = `${path} of ${name(repo)} at ${ref}`;
+      return call(`reading ${where}`, repo, ctx, async (octokit) => {
+        let answer: ContentAnswer;
+        try {
+          ({ data: answer } = await octokit.rest.repos.getContent({ owner: repo.owner, repo: repo.repo, path, ref }));
+        } catch (error) {
+          // GitHub answers 404 both for a missing file and for a ref that does not exist.
+          if (statusOf(error) === 404) return null;
+          throw error;
+        }
+        return fileText(answer, where);
+      });
+    },
+
+    listPullRequestFiles(repo, pr, ctx) {
+      return call(`listing the files of ${name(repo)}#${pr}`, repo, ctx, async (octokit) => {
+        const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: repo.owner, repo: repo.repo, pull_number: pr, per_page: perPage });
+        // A rename changes two paths: the one it leaves and the one it makes.
+        const paths = new Set<string>();
+        for (const file of files) {
+          paths.add(file.filename);
+          if (file.previous_filename) paths.add(file.previous_filename);
+        }
+        return [...paths];
+      });
+    },
+
+    labelAddedBy(repo, pr, label, ctx) {
+      return call(`reading who labelled ${name(repo)}#${pr} "${label}"`, repo, ctx, async (octokit) => {
+        const wanted = label.toLowerCase();
+        let actor: string | null = null;
+        // Events come oldest first; the last "labeled" event for the label is the one that counts.
+        for await (const page of octokit.paginate.iterator(octokit.rest.issues.listEvents, { owner: repo.owner, repo: repo.repo, issue_number: pr, per_page: perPage })) {
+          for (const event of page.data) {
+            if (event.event !== 'labeled' || !('label' in event) || event.label?.name?.toLowerCase() !== wanted) continue;
+            // A deleted account shows as a null actor: nobody whose permission could be checked.
+            actor = event.actor?.login ?? null;
+          }
+        }
+        return actor;
+      });
+    },
+
+    permission(repo, user, ctx) {
+      return call(`reading ${user}'s permission on ${name(repo)}`, repo, ctx, async (octokit) => {
+        try {
+          const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.repo, username: user });
+          return toRepoPermission(data.role_name, data.permission);
+        } catch (error) {
+          // No such user: a stranger.
+          if (statusOf(error) === 404) return 'none';
+          throw error;
+        }
+      });
+    },
+  };
+}
