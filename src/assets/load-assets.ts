@@ -19,6 +19,8 @@ export function skeletonDir(root: string = packageRoot()): string {
 export interface Assets {
   schemas: ConfigSchemas;
   templates: RenderTemplates;
+  /** schema/settings.schema.json, for loadSettings (src/domain/load-settings.ts). */
+  settingsSchema: object;
 }
 
 export class AssetLoadError extends Error {
@@ -35,13 +37,14 @@ export async function loadAssets(root: string = packageRoot()): Promise<Assets> 
     }
   };
   const json = async (path: string): Promise<object> => JSON.parse(await read(path)) as object;
-  const [service, previewConfig, previewJson, kustomization, namespace, addons] = await Promise.all([
+  const [service, previewConfig, previewJson, settingsSchema, kustomization, namespace, addons] = await Promise.all([
     json('schema/previewd.schema.json'),
     json('schema/preview-config.schema.json'),
     json('schema/preview.schema.json'),
+    json('schema/settings.schema.json'),
     read('templates/kustomization.yaml'),
     read('templates/namespace.yaml'),
     read('templates/addons.yaml'),
   ]);
-  return { schemas: { service, previewConfig, previewJson }, templates: { kustomization, namespace, addons } };
+  return { schemas: { service, previewConfig, previewJson }, templates: { kustomization, namespace, addons }, settingsSchema };
 }

@@ -1,0 +1,174 @@
+import { resolve } from 'node:path';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { validate as validateCron } from 'node-cron';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Never echoed in a problem or a log line. The schema marks them `writeOnly` too; this list stands
+ * even if a schema given to loadSettings forgets one.
+ */
+export const SECRET_SETTINGS = ['WEBHOOK_SECRET', 'GITOPS_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_TOKEN'] as const;
+
+export type GitOpsSettings = { branch: string; author: { name: string; email: string } } & (
+  | { kind: 'local'; dir: string }
+  | { kind: 'remote'; url: string; username?: string; token?: string }
+);
+
+export type GitHubSettings = { apiUrl: string } & (
+  | { kind: 'off' }
+  | { kind: 'token'; token: string }
+  | { kind: 'app'; appId: number; privateKey: string }
+);
+
+/** The service's settings, from the environment variables of DESIGN.md, with its defaults. */
+export interface Settings {
+  port: number;
+  host: string;
+  /** null: none set, previewd generates one into `dataDir` (at start, not here). */
+  webhookSecret: string | null;
+  /** Absolute. */
+  dataDir: string;
+  gitops: GitOpsSettings;
+  github: GitHubSettings;
+  argocd: { namespace: string; applicationSet: string };
+  /** `kubeconfig` when KUBECONFIG is set; `inCluster` when Kubernetes' service variables are. Neither: no cluster. */
+  cluster: { kubeconfig?: string; inCluster: boolean };
+  resyncSchedule: string;
+  /** null: the write API is off. */
+  adminToken: string | null;
+  logLevel: LogLevel;
+}
+
+export type LoadedSettings = { ok: true; settings: Settings } | { ok: false; problems: string[] };
+
+interface VariableSchema {
+  'x-accepted'?: string;
+  writeOnly?: boolean;
+}
+
+/**
+ * Reads the settings from `env` (process.env at start), validated by `schema` (schema/settings.schema.json),
+ * with relative paths resolved against `cwd`. Pure. Every problem comes back at once, each naming the
+ * variable, what is wrong and what is accepted, and none quoting a secret.
+ */
+export function loadSettings(env: Record<string, string | undefined>, schema: object, cwd: string): LoadedSettings {
+  const variables = (schema as { properties?: Record<string, VariableSchema> }).properties ?? {};
+  const secret = (name: string): boolean => (SECRET_SETTINGS as readonly string[]).includes(name) || variables[name]?.writeOnly === true;
+
+  // An empty variable counts as unset: `PORT=` in a compose file or a Helm value left blank means "default".
+  const input: Record<string, string> = {};
+  for (const name of Object.keys(variables)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  // Keys stored in a one-line variable carry "\n" escapes (as Probot and most CI secrets do).
+  const key = input.GITHUB_APP_PRIVATE_KEY;
+  if (key !== undefined && !key.includes('\n')) input.GITHUB_APP_PRIVATE_KEY = key.replace(/\\n/g, '\n');
+  const given = { ...input };
+
+  const validate = compile(schema);
+  const problems: string[] = [];
+  if (!validate(input)) {
+    const failed = new Set((validate.errors ?? []).map(variableOf));
+    // In the schema's order, which is DESIGN.md's, one line per variable however many rules it broke.
+    for (const name of Object.keys(variables).filter((n) => failed.has(n))) {
+      const shown = secret(name) ? 'the value given (not shown: it is a secret)' : show(given[name] ?? '');
+      problems.push(`${name}: ${shown} is not ${variables[name]?.['x-accepted'] ?? 'accepted'}`);
+    }
+  }
+  problems.push(...crossFieldProblems(given));
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, settings: toSettings(input, env, cwd) };
+}
+
+function compile(schema: object): ReturnType<Ajv2020['compile']> {
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+  addFormats.default(ajv);
+  ajv.addFormat('cron', { type: 'string', validate: (text: string) => validateCron(text) });
+  ajv.addKeyword({ keyword: 'x-accepted', schemaType: 'string' });
+  return ajv.compile(schema);
+}
+
+/** The variable an Ajv error is about (its first path segment). */
+function variableOf(error: ErrorObject): string {
+  return error.instancePath.split('/')[1] ?? '';
+}
+
+/** Rules between variables, which one variable's schema cannot say. */
+function crossFieldProblems(given: Record<string, string>): string[] {
+  const has = (name: string): boolean => given[name] !== undefined;
+  const problems: string[] = [];
+  if (has('GITHUB_APP_ID') && !has('GITHUB_APP_PRIVATE_KEY')) {
+    problems.push('GITHUB_APP_PRIVATE_KEY: not set, but GITHUB_APP_ID is: a GitHub App needs both (or unset GITHUB_APP_ID)');
+  }
+  if (has('GITHUB_APP_PRIVATE_KEY') && !has('GITHUB_APP_ID')) {
+    problems.push('GITHUB_APP_ID: not set, but GITHUB_APP_PRIVATE_KEY is: a GitHub App needs both (or unset GITHUB_APP_PRIVATE_KEY)');
+  }
+  if (has('GITHUB_TOKEN') && (has('GITHUB_APP_ID') || has('GITHUB_APP_PRIVATE_KEY'))) {
+    problems.push('GITHUB_TOKEN: set together with a GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY): use a token or an App, not both');
+  }
+  for (const name of ['GITOPS_USERNAME', 'GITOPS_TOKEN']) {
+    if (has(name) && !has('GITOPS_REPO_URL')) {
+      problems.push(`${name}: set without GITOPS_REPO_URL: credentials are for a remote GitOps repository; set GITOPS_REPO_URL, or unset ${name} for the local one`);
+    }
+  }
+  if (has('GITOPS_USERNAME') && !has('GITOPS_TOKEN')) {
+    problems.push('GITOPS_TOKEN: not set, but GITOPS_USERNAME is: the remote needs the token (or password) that goes with the user name');
+  }
+  return problems;
+}
+
+/** Turns valid, defaulted variables into typed settings. */
+function toSettings(v: Record<string, string>, env: Record<string, string | undefined>, cwd: string): Settings {
+  const dataDir = resolve(cwd, need(v, 'DATA_DIR'));
+  const author = { name: need(v, 'GITOPS_AUTHOR_NAME'), email: need(v, 'GITOPS_AUTHOR_EMAIL') };
+  const branch = need(v, 'GITOPS_BRANCH');
+  const url = v.GITOPS_REPO_URL;
+  const gitops: GitOpsSettings =
+    url === undefined
+      ? { kind: 'local', dir: resolve(dataDir, 'gitops'), branch, author }
+      : { kind: 'remote', url, branch, author, ...optional('username', v.GITOPS_USERNAME), ...optional('token', v.GITOPS_TOKEN) };
+
+  const apiUrl = need(v, 'GITHUB_API_URL').replace(/\/+$/, '');
+  let github: GitHubSettings = { kind: 'off', apiUrl };
+  if (v.GITHUB_TOKEN !== undefined) github = { kind: 'token', apiUrl, token: v.GITHUB_TOKEN };
+  else if (v.GITHUB_APP_ID !== undefined && v.GITHUB_APP_PRIVATE_KEY !== undefined) {
+    github = { kind: 'app', apiUrl, appId: Number(v.GITHUB_APP_ID), privateKey: v.GITHUB_APP_PRIVATE_KEY };
+  }
+
+  // What @kubernetes/client-node's loadFromCluster reads; its token file is checked when connecting.
+  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST) && Boolean(env.KUBERNETES_SERVICE_PORT);
+  return {
+    port: Number(need(v, 'PORT')),
+    host: need(v, 'HOST'),
+    webhookSecret: v.WEBHOOK_SECRET ?? null,
+    dataDir,
+    gitops,
+    github,
+    argocd: { namespace: need(v, 'ARGOCD_NAMESPACE'), applicationSet: need(v, 'ARGOCD_APPLICATIONSET') },
+    cluster: { ...optional('kubeconfig', v.KUBECONFIG), inCluster },
+    resyncSchedule: need(v, 'RESYNC_SCHEDULE'),
+    adminToken: v.ADMIN_TOKEN ?? null,
+    logLevel: need(v, 'LOG_LEVEL') as LogLevel,
+  };
+}
+
+/** A variable the schema gives a default, so present after validation; a schema without one is a bug. */
+function need(v: Record<string, string>, name: string): string {
+  const value = v[name];
+  if (value === undefined) throw new Error(`settings schema has no default for ${name}`);
+  return value;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** A non-secret value, quoted and bounded; credentials inside a URL are masked all the same. */
+function show(value: string): string {
+  const masked = value.replace(/\/\/[^/@\s]*@/, '//***@');
+  return JSON.stringify(masked.length > 80 ? `${masked.slice(0, 80)}…` : masked);
+}
