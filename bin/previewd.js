@@ -1,10 +1,3 @@
 #!/usr/bin/env node
-// The installed entry point: runs the compiled CLI (`npm run build` makes dist/).
-import { main } from '../dist/cli/main.js';
-
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-});
+// The installed entry point: the compiled CLI (`npm run build` makes dist/).
+import '../dist/cli/run.js';

@@ -15,7 +15,7 @@ const CODES: Record<number, string> = { 400: 'bad_request', 404: 'not_found', 41
  * fakes and `previewd serve` with the real adapters. Errors are JSON `{ error, message }`.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger, return503OnClosing: true, disableRequestLogging: false });
+  const app = Fastify({ loggerInstance: deps.logger, return503OnClosing: true });
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) {

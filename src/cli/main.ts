@@ -1,5 +1,6 @@
 import { UsageError, type CliIo, type Command } from './command.ts';
 import { commands } from './commands.ts';
+import { SettingsError } from './load-cli-settings.ts';
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -26,6 +27,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
+    if (err instanceof SettingsError) {
+      io.stderr.write(`previewd ${command.name}: ${err.message}\nFix the environment variables above (README.md, "Settings") and start again.\n`);
+      return 2;
+    }
     if (err instanceof UsageError) {
       io.stderr.write(`previewd ${command.name}: ${err.message}\n\n${command.usage}\n`);
       return 2;

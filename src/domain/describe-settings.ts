@@ -17,21 +17,18 @@ export function describeSettings(settings: Settings): string[] {
   }
   lines.push(`commits by ${gitops.author.name} <${gitops.author.email}>`);
 
-  lines.push(
-    settings.webhookSecret === null
-      ? `webhook secret: none set, so previewd uses the one it generates in ${settings.dataDir} (set WEBHOOK_SECRET to choose it)`
-      : 'webhook secret: from WEBHOOK_SECRET',
-  );
+  // Where a generated webhook secret lives is logged by the code that generates it, with the file's path.
+  if (settings.webhookSecret !== null) lines.push('webhook secret: from WEBHOOK_SECRET');
 
   switch (github.kind) {
     case 'off':
       lines.push('GitHub reporting is off: set GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY to turn it on');
       break;
     case 'token':
-      lines.push(`GitHub reporting: on, with GITHUB_TOKEN, at ${github.apiUrl}`);
+      lines.push(`GitHub: with GITHUB_TOKEN, at ${github.apiUrl}`);
       break;
     case 'app':
-      lines.push(`GitHub reporting: on, as GitHub App ${github.appId}, at ${github.apiUrl}`);
+      lines.push(`GitHub: as GitHub App ${github.appId}, at ${github.apiUrl}`);
       break;
   }
 
@@ -39,12 +36,6 @@ export function describeSettings(settings: Settings): string[] {
   if (cluster.kubeconfig !== undefined) lines.push(`cluster: from KUBECONFIG (${cluster.kubeconfig}); ${where}`);
   else if (cluster.inCluster) lines.push(`cluster: in-cluster service account; ${where}`);
   else lines.push('no cluster: health read-back is off (set KUBECONFIG or run in a cluster)');
-
-  lines.push(
-    settings.adminToken === null
-      ? 'write API is off: set ADMIN_TOKEN to turn on rollback, preserve and destroy over HTTP'
-      : 'write API: on, for requests bearing ADMIN_TOKEN',
-  );
-  lines.push(`resync, TTL and preserve checks: on schedule ${settings.resyncSchedule}`);
+  // Only what exists is described: the write API and the resync say their word when they are built.
   return lines;
 }

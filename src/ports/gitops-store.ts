@@ -87,14 +87,14 @@ export interface GitOpsStore {
    * the new tip and retries with backoff. Never force-pushes. Calls that arrive while a publish waits join it.
    */
   publish(): Promise<PublishResult>;
-  /** Every environment folder in the newest local tree. */
-  listEnvironments(): Promise<EnvEntry[]>;
+  /** Every environment folder in the newest local tree (or at commit `at`). */
+  listEnvironments(at?: string | null): Promise<EnvEntry[]>;
   /** The files of an environment (paths relative to its folder), or null when it has none. */
   readEnvironment(env: EnvRef, at?: string): Promise<Map<string, string> | null>;
   /** A file anywhere in the tree (e.g. `previewd.yaml`), or null. */
   readFile(path: string, at?: string): Promise<string | null>;
-  /** The environment's commits, newest first (`git log --first-parent -- <folder>`). */
-  history(env: EnvRef, options?: { limit?: number }): Promise<HistoryRecord[]>;
+  /** The environment's commits, newest first (`git log --first-parent -- <folder>`), from the tip or `from`. */
+  history(env: EnvRef, options?: { limit?: number; from?: string | null }): Promise<HistoryRecord[]>;
   /** The newest local commit id, or null for an empty repository. */
   head(): Promise<string | null>;
   /** Commits not yet on the remote. */

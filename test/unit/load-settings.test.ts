@@ -223,11 +223,8 @@ describe('describeSettings', () => {
     assert.deepEqual(describeSettings(settingsOf({})), [
       'GitOps repository: local, at /srv/previewd/.previewd/gitops, branch main (set GITOPS_REPO_URL for a remote)',
       'commits by previewd <previewd@localhost>',
-      'webhook secret: none set, so previewd uses the one it generates in /srv/previewd/.previewd (set WEBHOOK_SECRET to choose it)',
       'GitHub reporting is off: set GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY to turn it on',
       'no cluster: health read-back is off (set KUBECONFIG or run in a cluster)',
-      'write API is off: set ADMIN_TOKEN to turn on rollback, preserve and destroy over HTTP',
-      'resync, TTL and preserve checks: on schedule */5 * * * *',
     ]);
   });
 
@@ -239,12 +236,11 @@ describe('describeSettings', () => {
     };
     const lines = describeSettings(settingsOf(env));
     assert.ok(lines.includes('GitOps repository: https://git.example.com/g.git, branch main, with credentials of bot'), lines.join('\n'));
-    assert.ok(lines.includes('GitHub reporting: on, as GitHub App 42, at https://api.github.com'));
+    assert.ok(lines.includes('GitHub: as GitHub App 42, at https://api.github.com'));
     assert.ok(lines.includes('cluster: from KUBECONFIG (/etc/kube/config); Applications in namespace argocd, ApplicationSet previews'));
     assert.ok(lines.includes('webhook secret: from WEBHOOK_SECRET'));
-    assert.ok(lines.includes('write API: on, for requests bearing ADMIN_TOKEN'));
     const token = describeSettings(settingsOf({ GITHUB_TOKEN: 'ghp_secretvalue', KUBERNETES_SERVICE_HOST: 'h', KUBERNETES_SERVICE_PORT: '443' }));
-    assert.ok(token.includes('GitHub reporting: on, with GITHUB_TOKEN, at https://api.github.com'));
+    assert.ok(token.includes('GitHub: with GITHUB_TOKEN, at https://api.github.com'));
     assert.ok(token.some((l) => l.startsWith('cluster: in-cluster service account')));
     for (const line of [...lines, ...token]) {
       for (const secret of ['hook-secret-value', 'gitops-token-value', 'secretkeymaterial', 'admin-secret-long-enough', 'ghp_secretvalue']) {

@@ -31,6 +31,11 @@ export interface IsomorphicGitStoreOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   log?: StoreLogger;
+  /**
+   * For readers beside a running service (the CLI): reads the published branch as it is (fetched
+   * first, for a remote), writes no ref, and refuses commits.
+   */
+  readOnly?: boolean;
 }
 
 /** The GitOps store on isomorphic-git: commits without a working tree, publishes only new objects. */
@@ -38,6 +43,27 @@ export interface IsomorphicGitStore extends GitOpsStore {
   /** Fetches the target branch and replays unpublished commits onto it (conflicts as in publish). */
   refresh(): Promise<{ conflicts: EnvConflict[] }>;
   readonly gitdir: string;
+}
+
+function refuse(): never {
+  throw new StoreStateError('this GitOps store was opened read-only');
+}
+
+// The published branch's tip, read through the same code as the writable store.
+function readOnlyView(store: IsomorphicGitStore, published: string | null): IsomorphicGitStore {
+  return {
+    ...store,
+    commit: async () => refuse(),
+    revert: async () => refuse(),
+    publish: async () => refuse(),
+    refresh: async () => refuse(),
+    listEnvironments: () => store.listEnvironments(published),
+    readEnvironment: (env, at) => store.readEnvironment(env, at ?? published ?? undefined),
+    readFile: (path, at) => store.readFile(path, at ?? published ?? undefined),
+    history: (env, opts) => store.history(env, { ...opts, from: published }),
+    head: async () => published,
+    pendingCount: async () => 0,
+  };
 }
 
 function nothing(): PublishResult {
@@ -159,7 +185,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       return queued;
     },
     refresh: () => serial.run(async () => ({ conflicts: await catchUp(new Map()) })),
-    listEnvironments: async () => listEnvironments(ctx, await commitTree(ctx, tip)),
+    listEnvironments: async (at) => listEnvironments(ctx, await commitTree(ctx, at === undefined ? tip : at)),
     async readEnvironment(env, at) {
       const folder = await folderAt(ctx, await commitTree(ctx, at ?? tip), envFolder(env));
       return folder === null ? null : readFolderFiles(ctx, folder);
@@ -175,10 +201,11 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
         throw err;
       }
     },
-    history: (env, opts) => folderHistory(ctx, tip, envFolder(env), opts?.limit ?? Number.POSITIVE_INFINITY),
+    history: (env, opts) => folderHistory(ctx, opts?.from === undefined ? tip : opts.from, envFolder(env), opts?.limit ?? Number.POSITIVE_INFINITY),
     head: async () => tip,
     pendingCount: async () => (tip === null || tip === base ? 0 : (await unpublishedChain(ctx, tip, base)).length),
   };
+  if (options.readOnly) return readOnlyView(store, await transport.fetch());
   // Bring the clone up to date; unpublished commits from before a restart are replayed, not lost.
   await store.refresh();
   return store;

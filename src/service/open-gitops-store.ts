@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openIsomorphicGitStore, type IsomorphicGitStore, type StoreLogger } from '../adapters/git/isomorphic-git-store.ts';
+import { initGitopsRepo } from '../adapters/init-gitops-repo.ts';
+import type { Settings } from '../domain/load-settings.ts';
+
+/**
+ * The GitOps store the settings describe. The embedded default (no GITOPS_REPO_URL) is a local
+ * repository in DATA_DIR, created from the skeleton on first start. `clone` names the bare clone of a
+ * remote: the service and the CLI keep separate ones, so that a command never moves the service's refs.
+ */
+export async function openGitOpsStore(settings: Settings, options: { log?: StoreLogger; readOnly?: boolean; clone?: string }): Promise<{ store: IsomorphicGitStore; created: boolean }> {
+  const { gitops } = settings;
+  let created = false;
+  if (gitops.kind === 'local' && !existsSync(join(gitops.dir, '.git'))) {
+    await initGitopsRepo(gitops.dir, { branch: gitops.branch, author: gitops.author });
+    created = true;
+  }
+  const location = gitops.kind === 'local'
+    ? { kind: 'local' as const, dir: gitops.dir }
+    : {
+        kind: 'remote' as const, url: gitops.url, clone: join(settings.dataDir, options.clone ?? 'gitops.git'),
+        ...(gitops.username ? { username: gitops.username } : {}), ...(gitops.token ? { token: gitops.token } : {}),
+      };
+  const store = await openIsomorphicGitStore({
+    location, branch: gitops.branch, author: gitops.author,
+    ...(options.log ? { log: options.log } : {}), ...(options.readOnly ? { readOnly: true } : {}),
+  });
+  return { store, created };
+}
