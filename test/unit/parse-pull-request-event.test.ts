@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parsePullRequestEvent, PREVIEW_ACTIONS } from '../../src/domain/parse-pull-request-event.ts';
+import { examplesOf, type Json } from '../helpers/webhook-examples.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- payloads are arbitrary JSON
-
-/** Every `pull_request` example of every GitHub flavour that @octokit/webhooks-examples ships. */
-function pullRequestExamples(): Array<{ source: string; payload: Json }> {
-  const root = dirname(createRequire(import.meta.url).resolve('@octokit/webhooks-examples/package.json'));
-  const out: Array<{ source: string; payload: Json }> = [];
-  for (const flavour of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
-    const definitions = JSON.parse(readFileSync(join(root, flavour, 'index.json'), 'utf8')) as Array<{ name: string; examples: Json[] }>;
-    const examples = definitions.find((d) => d.name === 'pull_request')?.examples ?? [];
-    examples.forEach((payload, i) => out.push({ source: `${flavour}#${i} (${String(payload.action)})`, payload }));
-  }
-  return out;
-}
-
-const EXAMPLES = pullRequestExamples();
+const EXAMPLES = examplesOf('pull_request');
 const handled = (action: string): boolean => (PREVIEW_ACTIONS as readonly string[]).includes(action);
 
 function opened(): Json {
