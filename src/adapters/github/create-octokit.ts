@@ -64,12 +64,15 @@ function withTimeout(base: typeof fetch, timeoutMs: number): typeof fetch {
 }
 
 function octokitLog(log: GitHubLog) {
-  // Octokit and its plugins log printf-style (message first); previewd's logs put data in an object.
+  // Octokit logs printf-style (message first). Its debug line carries the request options, the
+  // authorization header included, so it is never passed on; request-log's per-request lines
+  // (info on success, error on failure) are debug detail, since the ForgeError says what failed.
+  const messages = (detail: unknown[]) => detail.filter((d): d is Error => d instanceof Error).map((e) => e.message);
   return {
-    debug: (message: string, ...detail: unknown[]) => log.debug?.({ detail }, String(message)),
-    info: (message: string, ...detail: unknown[]) => log.info?.({ detail }, String(message)),
-    warn: (message: string, ...detail: unknown[]) => log.warn({ detail }, String(message)),
-    error: (message: string, ...detail: unknown[]) => (log.error ?? log.warn)({ detail }, String(message)),
+    debug: () => undefined,
+    info: (message: string) => log.debug?.({}, String(message)),
+    warn: (message: string, ...detail: unknown[]) => log.warn({ detail: messages(detail) }, String(message)),
+    error: (message: string) => log.debug?.({}, String(message)),
   };
 }
 

@@ -1,0 +1,146 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FakeRouteTable } from './fake-github/answers.ts';
+import type { Fault, PendingFault } from './fake-github/faults.ts';
+import { loadGitHubSpec, type GitHubSpec } from './fake-github/github-spec.ts';
+import { handleRequest, type FakeCore, type RecordedRequest, type Violation } from './fake-github/handle-request.ts';
+import { appRoutes } from './fake-github/routes/app-routes.ts';
+import { issueRoutes } from './fake-github/routes/issue-routes.ts';
+import { repoRoutes } from './fake-github/routes/repo-routes.ts';
+import { statusRoutes } from './fake-github/routes/status-routes.ts';
+import { createState, ensureRepo, nextId, userOf, type DiffStatus, type FakeGitHubState, type FakeRepoState, type RepoRole } from './fake-github/state.ts';
+
+export { githubSpecPath, loadGitHubSpec, type GitHubSpec } from './fake-github/github-spec.ts';
+export { primaryRateLimit, secondaryRateLimit, serverError, type Fault } from './fake-github/faults.ts';
+export type { RecordedRequest, Violation } from './fake-github/handle-request.ts';
+
+/** A pull request's changed file: a path, or a path with its status (and old path, for a rename). */
+export type PullFileInput = string | { filename: string; status?: DiffStatus; previous_filename?: string };
+
+/** Test-side handle on one repository of the fake. */
+export interface FakeRepo {
+  readonly state: FakeRepoState;
+  /** Puts a file at `ref` (a branch or a sha; each ref is its own snapshot). */
+  setFile(ref: string, path: string, content: string | Buffer): FakeRepo;
+  setPullFiles(pr: number, files: readonly PullFileInput[]): FakeRepo;
+  /** Appends a `labeled` (or `unlabeled`) event by `actor` to the issue's timeline. */
+  addLabelEvent(issue: number, label: string, actor: string, event?: 'labeled' | 'unlabeled'): FakeRepo;
+  setRole(login: string, role: RepoRole): FakeRepo;
+  /** Makes the repository part of an App installation (installation tokens of others get 404). */
+  setInstallation(installationId: number): FakeRepo;
+}
+
+/** A GitHub REST server on 127.0.0.1 that refuses, and records, every request GitHub would refuse. */
+export interface FakeGitHub {
+  /** The API root to give Octokit as `baseUrl`. */
+  readonly url: string;
+  readonly state: FakeGitHubState;
+  readonly requests: RecordedRequest[];
+  readonly violations: Violation[];
+  /** Throws, listing them, if any request was not one GitHub accepts (or the fake answered off-spec). */
+  assertNoViolations(): void;
+  /** Answers the next `times` requests that match with `fault` (see `faultMatches` for the pattern). */
+  failNext(method: string, pattern: string | RegExp, fault: Fault): void;
+  repo(fullName: string, options?: { defaultBranch?: string; private?: boolean }): FakeRepo;
+  /** A personal token the fake accepts. */
+  addToken(token: string): void;
+  /** A GitHub App with its public key (or the private key, whose public half is used) and installations. */
+  addApp(app: { appId: number; key: KeyObject | string; slug?: string; installations?: Record<number, string> }): void;
+  /** Requests for one operation (`repos/get-content`). */
+  requestsFor(operationId: string): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export interface FakeGitHubOptions {
+  /** A loaded description to share between fakes (loading takes a quarter of a second). */
+  spec?: GitHubSpec;
+  /** Extra or replacement handlers, by operationId. */
+  routes?: FakeRouteTable;
+  now?: () => Date;
+}
+
+function repoHandle(state: FakeGitHubState, repo: FakeRepoState): FakeRepo {
+  const handle: FakeRepo = {
+    state: repo,
+    setFile(ref, path, content) {
+      let tree = repo.files.get(ref);
+      if (!tree) repo.files.set(ref, (tree = new Map()));
+      tree.set(path, Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'));
+      return handle;
+    },
+    setPullFiles(pr, files) {
+      repo.pullFiles.set(pr, files.map((f) => {
+        const file = typeof f === 'string' ? { filename: f } : f;
+        return { status: file.previous_filename ? 'renamed' : 'modified', additions: 1, deletions: 1, ...file };
+      }));
+      return handle;
+    },
+    addLabelEvent(issue, label, actor, event = 'labeled') {
+      const events = repo.issueEvents.get(issue) ?? [];
+      userOf(state, actor);
+      events.push({ id: nextId(state), event, actor, label: { name: label, color: 'ededed' }, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, events.length)).toISOString().replace('.000', '') });
+      repo.issueEvents.set(issue, events);
+      return handle;
+    },
+    setRole(login, role) {
+      userOf(state, login);
+      repo.roles.set(login.toLowerCase(), role);
+      return handle;
+    },
+    setInstallation(installationId) {
+      repo.installationId = installationId;
+      return handle;
+    },
+  };
+  return handle;
+}
+
+/** Starts the fake on a random loopback port. */
+export async function createFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  let baseUrl = '';
+  const core: FakeCore = {
+    spec: options.spec ?? loadGitHubSpec(),
+    routes: { ...repoRoutes(), ...issueRoutes(), ...appRoutes(), ...statusRoutes(), ...options.routes },
+    state: createState(),
+    faults: [] as PendingFault[],
+    requests: [],
+    violations: [],
+    baseUrl: () => baseUrl,
+    now: options.now ?? (() => new Date()),
+  };
+  const server = createServer((req, res) => {
+    handleRequest(core, req, res).catch((error: unknown) => {
+      core.violations.push({ method: req.method ?? '', path: req.url ?? '', kind: 'crash', status: 500, problems: [String(error)] });
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: baseUrl,
+    state: core.state,
+    requests: core.requests,
+    violations: core.violations,
+    assertNoViolations() {
+      if (core.violations.length === 0) return;
+      const lines = core.violations.map((v) => `${v.method} ${v.path} → ${v.status} [${v.kind}]: ${v.problems.join('; ')}`);
+      throw new Error(`the fake GitHub saw ${core.violations.length} request(s) GitHub would not accept:\n${lines.join('\n')}`);
+    },
+    failNext(method, pattern, fault) {
+      core.faults.push({ method, pattern, fault, remaining: fault.times ?? 1 });
+    },
+    repo: (fullName, repoOptions) => repoHandle(core.state, ensureRepo(core.state, fullName, repoOptions)),
+    addToken: (token) => void core.state.tokens.add(token),
+    addApp(app) {
+      const publicKey = typeof app.key === 'string' ? createPublicKey(app.key) : app.key.type === 'private' ? createPublicKey(app.key) : app.key;
+      const installations = new Map(Object.entries(app.installations ?? {}).map(([id, account]) => [Number(id), account]));
+      core.state.apps.set(app.appId, { appId: app.appId, slug: app.slug ?? `app-${app.appId}`, publicKey, installations });
+    },
+    requestsFor: (operationId) => core.requests.filter((r) => r.operationId === operationId),
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((error) => (error ? reject(error) : resolve()));
+    }),
+  };
+}

@@ -1,0 +1,128 @@
+import type { KeyObject } from 'node:crypto';
+
+/** A collaborator's role, as `role_name` reports it. */
+export type RepoRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
+export type DiffStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+
+export interface FakePullFile {
+  filename: string;
+  status: DiffStatus;
+  previous_filename?: string;
+  additions: number;
+  deletions: number;
+}
+
+export interface FakeIssueEvent {
+  id: number;
+  /** `labeled`, `unlabeled`, ...: what GitHub puts in `event`. */
+  event: 'labeled' | 'unlabeled';
+  actor: string;
+  label: { name: string; color: string };
+  createdAt: string;
+}
+
+export interface FakeIssueComment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakeCommitStatus {
+  id: number;
+  sha: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  context: string;
+  description: string | null;
+  targetUrl: string | null;
+  creator: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One repository: files per ref, pull requests, issue events, collaborators, comments, statuses. */
+export interface FakeRepoState {
+  id: number;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  private: boolean;
+  /** The App installation that covers this repository, if any. */
+  installationId?: number;
+  /** ref (branch or sha) → path → bytes. */
+  files: Map<string, Map<string, Buffer>>;
+  pullFiles: Map<number, FakePullFile[]>;
+  issueEvents: Map<number, FakeIssueEvent[]>;
+  /** lower-cased login → role. */
+  roles: Map<string, RepoRole>;
+  comments: FakeIssueComment[];
+  statuses: FakeCommitStatus[];
+}
+
+export interface FakeApp {
+  appId: number;
+  slug: string;
+  publicKey: KeyObject;
+  /** installation id → account (owner login). */
+  installations: Map<number, string>;
+}
+
+export interface FakeUser {
+  login: string;
+  id: number;
+}
+
+/** Everything the fake knows; tests change it through the fake's helpers or directly. */
+export interface FakeGitHubState {
+  repos: Map<string, FakeRepoState>;
+  users: Map<string, FakeUser>;
+  /** Personal or OAuth tokens that authenticate. */
+  tokens: Set<string>;
+  apps: Map<number, FakeApp>;
+  installationTokens: Map<string, { installationId: number; expiresAt: number }>;
+  /** Source of ids for everything the fake creates (GitHub's ids are unique per kind; these are global). */
+  ids: { next: number };
+}
+
+export function createState(): FakeGitHubState {
+  return { repos: new Map(), users: new Map(), tokens: new Set(), apps: new Map(), installationTokens: new Map(), ids: { next: 1000 } };
+}
+
+export function nextId(state: FakeGitHubState): number {
+  state.ids.next += 1;
+  return state.ids.next;
+}
+
+export function repoKey(owner: string, name: string): string {
+  return `${owner}/${name}`.toLowerCase();
+}
+
+/** The user `login`, made on first mention (ids are stable within one fake). */
+export function userOf(state: FakeGitHubState, login: string): FakeUser {
+  const key = login.toLowerCase();
+  let user = state.users.get(key);
+  if (!user) {
+    user = { login, id: nextId(state) };
+    state.users.set(key, user);
+  }
+  return user;
+}
+
+export function ensureRepo(state: FakeGitHubState, fullName: string, options: { defaultBranch?: string; private?: boolean } = {}): FakeRepoState {
+  const [owner, name, extra] = fullName.split('/');
+  if (!owner || !name || extra !== undefined) throw new Error(`a repository is "owner/name", not "${fullName}"`);
+  const key = repoKey(owner, name);
+  let repo = state.repos.get(key);
+  if (!repo) {
+    userOf(state, owner);
+    repo = {
+      id: nextId(state), owner, name, defaultBranch: options.defaultBranch ?? 'main', private: options.private ?? true,
+      files: new Map(), pullFiles: new Map(), issueEvents: new Map(), roles: new Map(), comments: [], statuses: [],
+    };
+    state.repos.set(key, repo);
+  }
+  return repo;
+}
