@@ -75,11 +75,13 @@ export function repoOf(req: FakeRequest, env: FakeEnv): FakeRepoState {
 
 /** A `simple-user` object. */
 export function userJson(env: FakeEnv, user: FakeUser, type: 'User' | 'Organization' | 'Bot' = 'User'): Record<string, unknown> {
-  const api = `${env.baseUrl}/users/${user.login}`;
+  // A bot's login (`previewd[bot]`) is percent-encoded in URLs, as GitHub does.
+  const login = encodeURIComponent(user.login);
+  const api = `${env.baseUrl}/users/${login}`;
   return {
     login: user.login, id: user.id, node_id: Buffer.from(`04:User${user.id}`).toString('base64'),
     avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`, gravatar_id: '', url: api,
-    html_url: `https://github.com/${user.login}`, followers_url: `${api}/followers`,
+    html_url: `https://github.com/${login}`, followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`, gists_url: `${api}/gists{/gist_id}`,
     starred_url: `${api}/starred{/owner}{/repo}`, subscriptions_url: `${api}/subscriptions`,
     organizations_url: `${api}/orgs`, repos_url: `${api}/repos`, events_url: `${api}/events{/privacy}`,

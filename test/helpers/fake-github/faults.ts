@@ -8,6 +8,8 @@ export interface Fault {
   times?: number;
   /** Destroy the connection instead of answering (a network error on the client's side). */
   reset?: boolean;
+  /** Never answer (until the client gives up or the fake closes): a timeout on the client's side. */
+  hang?: boolean;
 }
 
 /** A fault waiting for matching requests. */

@@ -134,6 +134,10 @@ export async function handleRequest(core: FakeCore, req: IncomingMessage, res: S
   if (fault) {
     fault.remaining -= 1;
     if (fault.remaining <= 0) core.faults.splice(core.faults.indexOf(fault), 1);
+    if (fault.fault.hang) {
+      record.status = -1;
+      return;
+    }
     if (fault.fault.reset) {
       record.status = -1;
       req.socket.destroy();

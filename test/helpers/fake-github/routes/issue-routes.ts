@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FakeAnswerError, paginate, repoOf, userJson, type FakeEnv, type FakeRequest, type FakeRouteTable } from '../answers.ts';
+import { urlPath } from './repo-routes.ts';
 import { nextId, userOf, type FakeIssueComment, type FakeRepoState } from '../state.ts';
 
 // GitHub lists at most 3000 files of a pull request.
@@ -12,11 +13,12 @@ function listPullFiles(req: FakeRequest, env: FakeEnv) {
   const api = `${env.baseUrl}/repos/${repo.owner}/${repo.name}`;
   const all = files.slice(0, PULL_FILES_LIMIT).map((f) => {
     const sha = createHash('sha1').update(f.filename).digest('hex');
+    const at = urlPath(f.filename);
     return {
       sha, filename: f.filename, status: f.status, additions: f.additions, deletions: f.deletions, changes: f.additions + f.deletions,
-      blob_url: `https://github.com/${repo.owner}/${repo.name}/blob/${sha}/${f.filename}`,
-      raw_url: `https://github.com/${repo.owner}/${repo.name}/raw/${sha}/${f.filename}`,
-      contents_url: `${api}/contents/${f.filename}?ref=${sha}`,
+      blob_url: `https://github.com/${repo.owner}/${repo.name}/blob/${sha}/${at}`,
+      raw_url: `https://github.com/${repo.owner}/${repo.name}/raw/${sha}/${at}`,
+      contents_url: `${api}/contents/${at}?ref=${sha}`,
       ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
     };
   });

@@ -15,15 +15,21 @@ function wrappedBase64(bytes: Buffer): string {
   return flat.replace(/.{1,60}/g, (line) => `${line}\n`);
 }
 
+/** A repository path inside a URL: each segment percent-encoded, the slashes kept. */
+export function urlPath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
 function entryJson(env: FakeEnv, repo: FakeRepoState, ref: string, path: string, type: 'file' | 'dir', bytes: Buffer | null) {
   const api = `${env.baseUrl}/repos/${repo.owner}/${repo.name}`;
   const sha = bytes ? blobSha(bytes) : createHash('sha1').update(`tree ${path}`).digest('hex');
-  const self = `${api}/contents/${path}?ref=${encodeURIComponent(ref)}`;
-  const html = `https://github.com/${repo.owner}/${repo.name}/${type === 'file' ? 'blob' : 'tree'}/${ref}/${path}`;
+  const at = `${urlPath(ref)}/${urlPath(path)}`;
+  const self = `${api}/contents/${urlPath(path)}?ref=${encodeURIComponent(ref)}`;
+  const html = `https://github.com/${repo.owner}/${repo.name}/${type === 'file' ? 'blob' : 'tree'}/${at}`;
   const git = `${api}/git/${type === 'file' ? 'blobs' : 'trees'}/${sha}`;
   return {
     type, size: bytes?.length ?? 0, name: path.split('/').pop() ?? path, path, sha, url: self, git_url: git, html_url: html,
-    download_url: type === 'file' ? `https://raw.githubusercontent.com/${repo.owner}/${repo.name}/${ref}/${path}` : null,
+    download_url: type === 'file' ? `https://raw.githubusercontent.com/${repo.owner}/${repo.name}/${at}` : null,
     _links: { self, git, html },
   };
 }
