@@ -189,6 +189,7 @@ describe('Octokit forge against the fake GitHub, over real HTTP', () => {
     assert.equal(await forge().readFile(shop, '.github/preview.yaml', 'main'), 'ttl: 1h\n');
     const error = await rejection(forge({ baseUrl: 'http://127.0.0.1:9', retries: 1 }).readFile(shop, '.github/preview.yaml', 'main'));
     assert.equal(error.transient, true);
+    assert.equal(error.status, undefined);
     assert.match(error.message, /could not be reached/);
   });
 
@@ -243,6 +244,14 @@ describe('Octokit forge as a GitHub App', () => {
     assert.equal(fake.requestsFor('apps/get-repo-installation').length, 1);
     const lookup = fake.requestsFor('apps/get-repo-installation')[0];
     assert.equal(lookup?.identity?.kind, 'app');
+  });
+
+  test('a repository the App is not installed on is a non-transient error that says so', async () => {
+    fake.repo('acme/elsewhere');
+    const error = await rejection(appForge().readFile({ owner: 'acme', repo: 'elsewhere' }, 'README.md', 'main'));
+    assert.equal(error.transient, false);
+    assert.equal(error.status, 404);
+    assert.match(error.message, /not installed on this repository/);
   });
 
   test('octokitFor hands the same installation client to reporting code', async () => {

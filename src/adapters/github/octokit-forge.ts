@@ -14,6 +14,9 @@ export interface OctokitForgeOptions extends GitHubClientOptions {
 /** The `Forge` on GitHub's REST API, plus the Octokit factory for the reporting code to share. */
 export interface OctokitForge extends Forge, GitHubClients {}
 
+// GitHub's documented cap on "list pull request files".
+const PULL_FILES_LIMIT = 3000;
+
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
@@ -66,6 +69,9 @@ export function createOctokitForge(options: OctokitForgeOptions): OctokitForge {
         for (const file of files) {
           paths.add(file.filename);
           if (file.previous_filename) paths.add(file.previous_filename);
+        }
+        if (files.length >= PULL_FILES_LIMIT) {
+          options.log.warn({ repo: name(repo), pr, listed: files.length }, 'GitHub lists at most 3000 files of a pull request: later paths are not seen');
         }
         return [...paths];
       });

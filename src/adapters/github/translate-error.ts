@@ -93,7 +93,8 @@ export function translateError(error: unknown, context: ErrorContext): ForgeErro
   if (error instanceof ForgeError) return error;
   let described: { text: string; transient: boolean; status?: number };
   if (isHttpError(error)) {
-    described = { ...describeHttp(error, context), ...(error.status > 0 ? { status: error.status } : {}) };
+    // A network failure also arrives as a RequestError (status 500) but without a response: no HTTP status.
+    described = { ...describeHttp(error, context), ...(error.response ? { status: error.status } : {}) };
   } else if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
     described = { text: `${context.action} failed: GitHub did not answer in time. previewd retries.`, transient: true };
   } else if (context.auth === 'app' && error instanceof Error && /private key|keyData|pkcs|DataError/i.test(`${error.name} ${error.message}`)) {
