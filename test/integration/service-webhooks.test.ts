@@ -77,6 +77,19 @@ describe('the service: pull-request events become commits, end to end (GitHub re
     assert.equal(f.reconciler.statuses.get({ owner: 'acme', repo: 'unknown', pr: 5 })?.state, 'skipped');
   });
 
+  test('the GitOps remote refusing connections: the commit waits and lands once it is back', async () => {
+    const start = await f.remote.remoteHead();
+    f.remote.server.setDown(true);
+    assert.equal((await f.deliver('pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr: 3, sha: sha(30) }))).status, 202);
+    for (let i = 0; i < 100 && f.reconciler.publisher.lastError() === null; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(f.reconciler.publisher.lastError() !== null, 'the push failed while the remote was down');
+    assert.equal(await f.remote.remoteHead(), start);
+    f.remote.server.setDown(false);
+    await f.reconciler.idle();
+    assert.match((await f.remote.remoteFile('previews/demo/app/pr-3/preview.json')) ?? '', new RegExp(sha(30)));
+    assert.equal(f.reconciler.publisher.lastError(), null);
+  });
+
   test('closed (merged): the folder is removed in a destroy commit', async () => {
     const start = await f.remote.remoteHead();
     assert.equal((await f.deliver('pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr: 1, sha: sha(7), action: 'closed', merged: true }))).status, 202);
