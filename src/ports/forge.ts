@@ -27,6 +27,42 @@ export interface Forge {
   permission(repo: RepoRef, user: string, ctx?: ForgeContext): Promise<RepoPermission>;
 }
 
+/** Reporting into the pull request: one comment kept up to date, a Deployment, a commit status. */
+export interface ForgeReports {
+  /**
+   * previewd's one comment on a pull request: found by `marker` (a hidden HTML comment at the start of
+   * the body) across every page of comments, created when absent, edited only when the body differs.
+   * `knownId` (a comment id remembered from earlier) saves the search; a stale one is searched again.
+   */
+  upsertComment(repo: RepoRef, pr: number, marker: string, body: string, ctx?: ForgeContext & { knownId?: number; searchFirst?: boolean }): Promise<{ id: number; action: 'created' | 'updated' | 'unchanged' }>;
+  /** A transient GitHub Deployment of `sha` in `environment`; returns its id. */
+  createDeployment(repo: RepoRef, input: DeploymentInput, ctx?: ForgeContext): Promise<number>;
+  setDeploymentStatus(repo: RepoRef, deploymentId: number, input: DeploymentStatusInput, ctx?: ForgeContext): Promise<void>;
+  /** The commit status `context` on `sha`. */
+  setCommitStatus(repo: RepoRef, sha: string, input: CommitStatusInput, ctx?: ForgeContext): Promise<void>;
+}
+
+export interface DeploymentInput {
+  sha: string;
+  /** e.g. `preview/shop#42`. */
+  environment: string;
+  description: string;
+}
+
+export interface DeploymentStatusInput {
+  state: 'in_progress' | 'success' | 'failure' | 'inactive';
+  description: string;
+  environmentUrl?: string;
+  logUrl?: string;
+}
+
+export interface CommitStatusInput {
+  state: 'pending' | 'success' | 'failure' | 'error';
+  context: string;
+  description: string;
+  targetUrl?: string;
+}
+
 /**
  * A forge call failed. `transient` (5xx, rate limits, timeouts, network) is worth retrying with backoff;
  * anything else (401, 403 without a rate limit, 422) is not. `status` is the HTTP status when there was one.
