@@ -95,6 +95,12 @@ export interface GitOpsStore {
   readFile(path: string, at?: string): Promise<string | null>;
   /** The environment's commits, newest first (`git log --first-parent -- <folder>`), from the tip or `from`. */
   history(env: EnvRef, options?: { limit?: number; from?: string | null }): Promise<HistoryRecord[]>;
+  /**
+   * Whether `revision` (e.g. what Argo CD synced) is `commit` or a descendant of it: other
+   * environments' commits move the branch on. Fetches once when the revision is unknown locally;
+   * null when it is still unknown.
+   */
+  contains(revision: string, commit: string): Promise<boolean | null>;
   /** The newest local commit id, or null for an empty repository. */
   head(): Promise<string | null>;
   /** Commits not yet on the remote. */

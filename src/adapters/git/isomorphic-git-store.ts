@@ -1,19 +1,21 @@
 import git from 'isomorphic-git';
-import { buildCommitMessage, parseCommitMessage, type CommitMeta } from '../../domain/commit-message.ts';
+import { buildCommitMessage, type CommitMeta } from '../../domain/commit-message.ts';
 import { backoffDelay, type BackoffPolicy } from '../../domain/backoff.ts';
 import { envFolder, type EnvRef } from '../../domain/environment.ts';
 import type { ChangeSet, CommitResult, EnvConflict, GitOpsStore, PublishResult } from '../../ports/gitops-store.ts';
 import { editsForEnv } from './change-paths.ts';
 import { envOfMessage, unpublishedChain } from './chain.ts';
-import { PublishContentionError, RevertTargetError, StoreStateError } from './errors.ts';
+import { containsCommit } from './contains-commit.ts';
+import { PublishContentionError, StoreStateError } from './errors.ts';
 import { folderHistory } from './history.ts';
 import { listEnvironments } from './list-environments.ts';
 import { newObjects } from './new-objects.ts';
 import { openRepository, type GitOpsLocation } from './open-repository.ts';
 import { readRef, writeRef } from './refs.ts';
 import { replay } from './replay.ts';
+import { rollbackEdit } from './rollback-edit.ts';
 import { createSerial } from './serial.ts';
-import { commitTree, folderAt, folderChanged, readFolderFiles } from './tree-read.ts';
+import { commitTree, folderAt, readFolderFiles } from './tree-read.ts';
 import { editTree, type TreeEdit } from './tree-edit.ts';
 
 export interface StoreLogger {
@@ -155,25 +157,9 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
     commit: (change: ChangeSet) => serial.run(() => commitEdits(change.env, editsForEnv(change.env, change.changes), change.meta)),
     revert: (env, target, meta) =>
       serial.run(async () => {
-        const folder = envFolder(env);
-        let oid: string;
-        try {
-          oid = await git.expandOid({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid: target });
-          await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
-        } catch (err) {
-          throw new RevertTargetError(`there is no commit ${JSON.stringify(target)} in the GitOps repository: pick one from 'previewd history ${env.owner}/${env.repo}#${env.pr}'`, { cause: err });
-        }
-        const reachable = oid === tip || (tip !== null && (await git.isDescendent({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid: tip, ancestor: oid, depth: -1 })));
-        if (!reachable) throw new RevertTargetError(`commit ${oid.slice(0, 7)} is not in the history of ${options.branch}`);
-        const { commit } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
-        const parentTree = await commitTree(ctx, commit.parent[0] ?? null);
-        if (!(await folderChanged(ctx, commit.tree, parentTree, folder))) {
-          throw new RevertTargetError(`commit ${oid.slice(0, 7)} did not change ${folder}: pick one from 'previewd history ${env.owner}/${env.repo}#${env.pr}'`);
-        }
-        const content = await folderAt(ctx, commit.tree, folder);
-        const sha = meta.sha ?? parseCommitMessage(commit.message).trailers.get('Preview-Sha');
-        const edit: TreeEdit = content === null ? { type: 'delete', path: folder } : { type: 'graft', path: folder, tree: content };
-        return commitEdits(env, [edit], { ...meta, ...(sha ? { sha } : {}), action: 'rollback', target: oid });
+        const { oid, edit, sha } = await rollbackEdit(ctx, env, target, tip, options.branch);
+        const restored = meta.sha ?? sha;
+        return commitEdits(env, [edit], { ...meta, ...(restored ? { sha: restored } : {}), action: 'rollback', target: oid });
       }),
     publish() {
       if (queuedPublish) return queuedPublish;
@@ -202,6 +188,13 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       }
     },
     history: (env, opts) => folderHistory(ctx, opts?.from === undefined ? tip : opts.from, envFolder(env), opts?.limit ?? Number.POSITIVE_INFINITY),
+    async contains(revision, commit) {
+      const known = await containsCommit(ctx, revision, commit);
+      if (known !== null || options.readOnly) return known;
+      // Argo CD may have seen a newer tip than this clone: fetch once (behind the writers) and ask again.
+      await serial.run(() => catchUp(new Map()));
+      return containsCommit(ctx, revision, commit);
+    },
     head: async () => tip,
     pendingCount: async () => (tip === null || tip === base ? 0 : (await unpublishedChain(ctx, tip, base)).length),
   };
