@@ -6,30 +6,19 @@ import type { Fault, PendingFault } from './fake-github/faults.ts';
 import { loadGitHubSpec, type GitHubSpec } from './fake-github/github-spec.ts';
 import { handleRequest, type FakeCore, type RecordedRequest, type Violation } from './fake-github/handle-request.ts';
 import { appRoutes } from './fake-github/routes/app-routes.ts';
+import { repoHandle, type FakeRepo } from './fake-github/repo-handle.ts';
+import { commentRoutes } from './fake-github/routes/comment-routes.ts';
+import { deploymentRoutes } from './fake-github/routes/deployment-routes.ts';
 import { issueRoutes } from './fake-github/routes/issue-routes.ts';
 import { repoRoutes } from './fake-github/routes/repo-routes.ts';
 import { statusRoutes } from './fake-github/routes/status-routes.ts';
-import { createState, ensureRepo, nextId, userOf, type DiffStatus, type FakeGitHubState, type FakeRepoState, type RepoRole } from './fake-github/state.ts';
+import { createState, ensureRepo, type FakeGitHubState } from './fake-github/state.ts';
 
 export { githubSpecPath, loadGitHubSpec, type GitHubSpec } from './fake-github/github-spec.ts';
 export { primaryRateLimit, secondaryRateLimit, serverError, type Fault } from './fake-github/faults.ts';
 export type { RecordedRequest, Violation } from './fake-github/handle-request.ts';
-
-/** A pull request's changed file: a path, or a path with its status (and old path, for a rename). */
-export type PullFileInput = string | { filename: string; status?: DiffStatus; previous_filename?: string };
-
-/** Test-side handle on one repository of the fake. */
-export interface FakeRepo {
-  readonly state: FakeRepoState;
-  /** Puts a file at `ref` (a branch or a sha; each ref is its own snapshot). */
-  setFile(ref: string, path: string, content: string | Buffer): FakeRepo;
-  setPullFiles(pr: number, files: readonly PullFileInput[]): FakeRepo;
-  /** Appends a `labeled` (or `unlabeled`) event by `actor` to the issue's timeline. */
-  addLabelEvent(issue: number, label: string, actor: string, event?: 'labeled' | 'unlabeled'): FakeRepo;
-  setRole(login: string, role: RepoRole): FakeRepo;
-  /** Makes the repository part of an App installation (installation tokens of others get 404). */
-  setInstallation(installationId: number): FakeRepo;
-}
+export type { FakeRepo, PullFileInput } from './fake-github/repo-handle.ts';
+export type { FakeCommitStatus, FakeDeployment, FakeDeploymentStatus, FakeIssueComment, FakeReaction } from './fake-github/state.ts';
 
 /** A GitHub REST server on 127.0.0.1 that refuses, and records, every request GitHub would refuse. */
 export interface FakeGitHub {
@@ -60,48 +49,12 @@ export interface FakeGitHubOptions {
   now?: () => Date;
 }
 
-function repoHandle(state: FakeGitHubState, repo: FakeRepoState): FakeRepo {
-  const handle: FakeRepo = {
-    state: repo,
-    setFile(ref, path, content) {
-      let tree = repo.files.get(ref);
-      if (!tree) repo.files.set(ref, (tree = new Map()));
-      tree.set(path, Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'));
-      return handle;
-    },
-    setPullFiles(pr, files) {
-      repo.pullFiles.set(pr, files.map((f) => {
-        const file = typeof f === 'string' ? { filename: f } : f;
-        return { status: file.previous_filename ? 'renamed' : 'modified', additions: 1, deletions: 1, ...file };
-      }));
-      return handle;
-    },
-    addLabelEvent(issue, label, actor, event = 'labeled') {
-      const events = repo.issueEvents.get(issue) ?? [];
-      userOf(state, actor);
-      events.push({ id: nextId(state), event, actor, label: { name: label, color: 'ededed' }, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, events.length)).toISOString().replace('.000', '') });
-      repo.issueEvents.set(issue, events);
-      return handle;
-    },
-    setRole(login, role) {
-      userOf(state, login);
-      repo.roles.set(login.toLowerCase(), role);
-      return handle;
-    },
-    setInstallation(installationId) {
-      repo.installationId = installationId;
-      return handle;
-    },
-  };
-  return handle;
-}
-
 /** Starts the fake on a random loopback port. */
 export async function createFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   let baseUrl = '';
   const core: FakeCore = {
     spec: options.spec ?? loadGitHubSpec(),
-    routes: { ...repoRoutes(), ...issueRoutes(), ...appRoutes(), ...statusRoutes(), ...options.routes },
+    routes: { ...repoRoutes(), ...issueRoutes(), ...commentRoutes(), ...appRoutes(), ...statusRoutes(), ...deploymentRoutes(), ...options.routes },
     state: createState(),
     faults: [] as PendingFault[],
     requests: [],

@@ -2,6 +2,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { pacedGroup } from './paced-group.ts';
 
 // GitHub's own retry and rate-limit rules (retry-after, x-ratelimit-reset), not hand-written backoff.
 const PreviewdOctokit = Octokit.plugin(retry, throttling);
@@ -33,6 +34,12 @@ export interface RateLimitPolicy {
   maxWaitSeconds?: number;
   /** false turns throttling off (tests of other behaviour). Default true. */
   enabled?: boolean;
+  /**
+   * The least gap between the starts of two writes (POST, PATCH, PUT, DELETE) of one client. Unset:
+   * GitHub's recommendation as the throttling plugin applies it, process-wide: 1 s between writes and 3 s
+   * between writes that notify people (a new comment). 0 lets writes go without waiting (tests).
+   */
+  writeIntervalMs?: number;
 }
 
 /** Everything the GitHub adapter needs; settings are read by the caller, never from the environment here. */
@@ -112,6 +119,8 @@ export function createOctokit(options: GitHubClientOptions, installationId?: num
       enabled: policy.enabled ?? true,
       onRateLimit: rateLimitHandler(options.log, policy, 'primary'),
       onSecondaryRateLimit: rateLimitHandler(options.log, policy, 'secondary'),
+      // The plugin's own groups pace writes for the whole process; given an interval, this client gets its own.
+      ...(policy.writeIntervalMs === undefined ? {} : { write: pacedGroup(policy.writeIntervalMs), notifications: pacedGroup(policy.writeIntervalMs) }),
     },
   };
   if (options.auth.kind === 'token') return new PreviewdOctokit({ ...common, auth: options.auth.token });

@@ -1,9 +1,10 @@
-import type { Forge, ForgeContext, RepoRef } from '../../ports/forge.ts';
-import type { GitHubClient, GitHubClientOptions } from './create-octokit.ts';
+import type { Forge, ForgeReports } from '../../ports/forge.ts';
+import type { GitHubClientOptions } from './create-octokit.ts';
 import { fileText, type ContentAnswer } from './file-text.ts';
+import { createForgeCall, repoName as name, statusOf } from './forge-call.ts';
+import { createForgeReports } from './forge-reports.ts';
 import { createGitHubClients, type GitHubClients } from './github-clients.ts';
 import { toRepoPermission } from './repo-permission.ts';
-import { translateError } from './translate-error.ts';
 
 /** Settings of the GitHub forge: the client's, plus the page size of list calls. */
 export interface OctokitForgeOptions extends GitHubClientOptions {
@@ -11,40 +12,25 @@ export interface OctokitForgeOptions extends GitHubClientOptions {
   perPage?: number;
 }
 
-/** The `Forge` on GitHub's REST API, plus the Octokit factory for the reporting code to share. */
-export interface OctokitForge extends Forge, GitHubClients {}
+/** The `Forge` and its reporting on GitHub's REST API, plus the Octokit factory for other code to share. */
+export interface OctokitForge extends Forge, ForgeReports, GitHubClients {}
 
 // GitHub's documented cap on "list pull request files".
 const PULL_FILES_LIMIT = 3000;
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function name(repo: RepoRef): string {
-  return `${repo.owner}/${repo.repo}`;
-}
-
 /**
  * Creates the GitHub forge on `@octokit/rest` with the retry and throttling plugins. Every failure
  * leaves as a `ForgeError` (transient or not) whose message says what failed and how to fix it.
+ * Reporting (comment, Deployments, commit status) is in `createForgeReports`.
  */
 export function createOctokitForge(options: OctokitForgeOptions): OctokitForge {
   const clients = createGitHubClients(options);
-  const secrets = [options.auth.kind === 'token' ? options.auth.token : options.auth.privateKey];
+  const call = createForgeCall(clients, options);
   const perPage = options.perPage ?? 100;
-
-  async function call<T>(action: string, repo: RepoRef, ctx: ForgeContext | undefined, fn: (octokit: GitHubClient) => Promise<T>): Promise<T> {
-    try {
-      return await fn(await clients.octokitFor(repo, ctx));
-    } catch (error) {
-      throw translateError(error, { action, auth: options.auth.kind, secrets });
-    }
-  }
 
   return {
     octokitFor: (repo, ctx) => clients.octokitFor(repo, ctx),
+    ...createForgeReports(call, perPage),
 
     readFile(repo, path, ref, ctx) {
       const where = `${path} of ${name(repo)} at ${ref}`;

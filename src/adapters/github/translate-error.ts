@@ -8,6 +8,8 @@ export interface ErrorContext {
   auth: GitHubAuth['kind'];
   /** The token or the private key: scrubbed from every message, whatever a library put in it. */
   secrets: readonly string[];
+  /** The permission the call needs, for a 403's hint, e.g. `write access to Deployments`; reads by default. */
+  access?: string;
 }
 
 // Octokit's RequestError, read by shape: its class lives in a transitive package.
@@ -22,10 +24,20 @@ function isHttpError(error: unknown): error is HttpErrorShape {
   return error instanceof Error && typeof (error as { status?: unknown }).status === 'number';
 }
 
+// A 422 says only "Validation Failed" in `message`; what failed is in `errors[].message` (or `code`).
+function validationDetail(errors: unknown): string {
+  if (!Array.isArray(errors)) return '';
+  const details = errors
+    .map((e: unknown) => (e && typeof e === 'object' ? (e as { message?: unknown; code?: unknown; field?: unknown }) : {}))
+    .map((e) => (typeof e.message === 'string' ? e.message : typeof e.code === 'string' ? [e.field, e.code].filter((x) => typeof x === 'string').join(' ') : ''))
+    .filter((text) => text !== '');
+  return details.length ? `: ${details.join('; ')}` : '';
+}
+
 function gitHubMessage(error: HttpErrorShape): string {
   const data = error.response?.data;
   if (data && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string') {
-    return (data as { message: string }).message;
+    return `${(data as { message: string }).message}${validationDetail((data as { errors?: unknown }).errors)}`;
   }
   return error.message.replace(/ - https:\/\/docs\.github\.com\S*$/, '');
 }
@@ -53,10 +65,10 @@ function credentialsHint(auth: GitHubAuth['kind']): string {
     : 'Check GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (the App\'s PEM private key), and that this machine\'s clock is right.';
 }
 
-function accessHint(auth: GitHubAuth['kind']): string {
+function accessHint(auth: GitHubAuth['kind'], access = 'read access to Contents, Pull requests and Issues'): string {
   return auth === 'token'
-    ? 'Give GITHUB_TOKEN read access to the repository\'s contents, pull requests and issues.'
-    : 'Install the GitHub App on the repository with read access to Contents, Pull requests and Issues.';
+    ? `Give GITHUB_TOKEN ${access} on the repository.`
+    : `Install the GitHub App on the repository with ${access}.`;
 }
 
 function describeHttp(error: HttpErrorShape, context: ErrorContext): { text: string; transient: boolean } {
@@ -78,7 +90,7 @@ function describeHttp(error: HttpErrorShape, context: ErrorContext): { text: str
   if (error.status === 404 && /\/installation$/.test(url)) {
     return { text: `${what} The GitHub App (GITHUB_APP_ID) is not installed on this repository: install it there.`, transient: false };
   }
-  if (error.status === 403) return { text: `${what} ${accessHint(context.auth)}`, transient: false };
+  if (error.status === 403) return { text: `${what} ${accessHint(context.auth, context.access)}`, transient: false };
   if (error.status === 404) {
     return { text: `${what} Check the repository's name, and that the credentials can see it (GitHub answers 404 for a private repository it hides).`, transient: false };
   }

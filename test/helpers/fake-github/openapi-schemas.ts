@@ -57,6 +57,10 @@ export function createGitHubAjv(options: { coerceTypes?: boolean | 'array' } = {
   addFormats.default(ajv);
   // Formats GitHub's description uses beyond JSON Schema's: documentation, not constraints.
   for (const format of ['repo.nwo', 'timestamp']) ajv.addFormat(format, true);
+  // GitHub sends "" for a URL never set (a deployment status's target_url, log_url, environment_url),
+  // where its description says `format: uri`.
+  const uri = addFormats.default.get('uri');
+  ajv.addFormat('uri', { type: 'string', validate: (value: string) => value === '' || (typeof uri === 'function' ? uri(value) : uri instanceof RegExp ? uri.test(value) : true) });
   return ajv;
 }
 

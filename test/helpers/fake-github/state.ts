@@ -43,7 +43,49 @@ export interface FakeCommitStatus {
   updatedAt: string;
 }
 
-/** One repository: files per ref, pull requests, issue events, collaborators, comments, statuses. */
+/** The reactions GitHub offers on a comment. */
+export type ReactionContent = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
+
+export interface FakeReaction {
+  id: number;
+  commentId: number;
+  content: ReactionContent;
+  user: string;
+  createdAt: string;
+}
+
+export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+
+export interface FakeDeploymentStatus {
+  id: number;
+  deploymentId: number;
+  state: DeploymentState;
+  description: string;
+  environment: string;
+  environmentUrl: string;
+  logUrl: string;
+  creator: string;
+  createdAt: string;
+}
+
+export interface FakeDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  description: string | null;
+  payload: unknown;
+  transient: boolean;
+  production: boolean;
+  creator: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Oldest first. */
+  statuses: FakeDeploymentStatus[];
+}
+
+/** One repository: files per ref, pull requests, issue events, collaborators, comments, statuses, deployments. */
 export interface FakeRepoState {
   id: number;
   owner: string;
@@ -59,7 +101,11 @@ export interface FakeRepoState {
   /** lower-cased login → role. */
   roles: Map<string, RepoRole>;
   comments: FakeIssueComment[];
+  /** Reactions on issue comments, oldest first. */
+  reactions: FakeReaction[];
   statuses: FakeCommitStatus[];
+  /** Oldest first. */
+  deployments: FakeDeployment[];
 }
 
 export interface FakeApp {
@@ -91,6 +137,11 @@ export function createState(): FakeGitHubState {
   return { repos: new Map(), users: new Map(), tokens: new Set(), apps: new Map(), installationTokens: new Map(), ids: { next: 1000 } };
 }
 
+/** A time as GitHub writes it: ISO 8601 in UTC, whole seconds. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 export function nextId(state: FakeGitHubState): number {
   state.ids.next += 1;
   return state.ids.next;
@@ -120,7 +171,7 @@ export function ensureRepo(state: FakeGitHubState, fullName: string, options: { 
     userOf(state, owner);
     repo = {
       id: nextId(state), owner, name, defaultBranch: options.defaultBranch ?? 'main', private: options.private ?? true,
-      files: new Map(), pullFiles: new Map(), issueEvents: new Map(), roles: new Map(), comments: [], statuses: [],
+      files: new Map(), pullFiles: new Map(), issueEvents: new Map(), roles: new Map(), comments: [], reactions: [], statuses: [], deployments: [],
     };
     state.repos.set(key, repo);
   }

@@ -1,5 +1,6 @@
 import { paginate, repoOf, userJson, type FakeEnv, type FakeRequest, type FakeRouteTable } from '../answers.ts';
-import { nextId, userOf, type FakeCommitStatus, type FakeRepoState } from '../state.ts';
+import { isoSeconds, nextId, userOf, type FakeCommitStatus, type FakeRepoState } from '../state.ts';
+import { authorOf, descriptionTooLong } from './write-rules.ts';
 
 function statusJson(env: FakeEnv, repo: FakeRepoState, s: FakeCommitStatus) {
   const creator = userJson(env, userOf(env.state, s.creator), s.creator.endsWith('[bot]') ? 'Bot' : 'User');
@@ -13,11 +14,12 @@ function statusJson(env: FakeEnv, repo: FakeRepoState, s: FakeCommitStatus) {
 function createStatus(req: FakeRequest, env: FakeEnv) {
   const repo = repoOf(req, env);
   const body = req.body as { state: FakeCommitStatus['state']; target_url?: string | null; description?: string | null; context?: string };
-  const at = env.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (Array.from(body.description ?? '').length > 140) throw descriptionTooLong('Status');
+  const at = isoSeconds(env.now());
   const status: FakeCommitStatus = {
     id: nextId(env.state), sha: req.params.sha ?? '', state: body.state, context: body.context ?? 'default',
     description: body.description ?? null, targetUrl: body.target_url ?? null,
-    creator: req.identity.kind === 'installation' ? 'previewd[bot]' : 'previewd-user', createdAt: at, updatedAt: at,
+    creator: authorOf(req), createdAt: at, updatedAt: at,
   };
   repo.statuses.push(status);
   return { status: 201, body: statusJson(env, repo, status) };

@@ -1,0 +1,33 @@
+import type { ForgeContext, RepoRef } from '../../ports/forge.ts';
+import type { GitHubClient, GitHubClientOptions } from './create-octokit.ts';
+import type { GitHubClients } from './github-clients.ts';
+import { translateError } from './translate-error.ts';
+
+/**
+ * Runs `fn` with the Octokit for `repo` and turns whatever fails into a `ForgeError` that names `action`
+ * (and, on a 403, the `access` the call needs). Raw Octokit errors are seen inside `fn`, for 404 fallbacks.
+ */
+export type ForgeCall = <T>(action: string, repo: RepoRef, ctx: ForgeContext | undefined, fn: (octokit: GitHubClient) => Promise<T>, access?: string) => Promise<T>;
+
+/** The `ForgeCall` of one forge: its clients, and the secrets its messages must never show. */
+export function createForgeCall(clients: GitHubClients, options: GitHubClientOptions): ForgeCall {
+  const secrets = [options.auth.kind === 'token' ? options.auth.token : options.auth.privateKey];
+  return async (action, repo, ctx, fn, access) => {
+    try {
+      return await fn(await clients.octokitFor(repo, ctx));
+    } catch (error) {
+      throw translateError(error, { action, auth: options.auth.kind, secrets, ...(access === undefined ? {} : { access }) });
+    }
+  };
+}
+
+/** The HTTP status of a raw Octokit error, if it has one. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** `owner/repo`, for messages. */
+export function repoName(repo: RepoRef): string {
+  return `${repo.owner}/${repo.repo}`;
+}
