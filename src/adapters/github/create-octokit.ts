@@ -59,8 +59,9 @@ export interface GitHubClientOptions {
 }
 
 // Rate limits are the throttling plugin's business, which honours retry-after; the retry plugin would
-// retry a 429 on its own fixed schedule, so it is told to leave 429 alone.
-const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+// retry a 429 on its own fixed schedule, so it is told to leave 429 alone. A 409 (a Deployment refused
+// for failing status checks or a merge conflict) does not change seconds later either.
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 
 function withTimeout(base: typeof fetch, timeoutMs: number): typeof fetch {
   return (input, init) => {
