@@ -17,6 +17,7 @@ export type { KubeObject } from './fake-kube/object-store.ts';
 export type { RecordedPatch } from './fake-kube/resource-handlers.ts';
 export type { ResourceType } from './fake-kube/resource-types.ts';
 export { loadArgoResourceTypes } from './fake-kube/resource-types.ts';
+export { runKubectl, watchKubectl, type KubectlResult, type KubectlWatch } from './fake-kube/kubectl.ts';
 export { argoTestdataDir, loadArgoTestdata, previewApplication, type ArgoTestdataName, type ArgoTestObject } from './fake-kube/argo-testdata.ts';
 
 /** An object as a test writes it: a name is enough; the fake fills in the rest as the server does. */
@@ -92,6 +93,7 @@ export async function createFakeKube(options: FakeKubeOptions = {}): Promise<Fak
     ...(options.token !== undefined && { token: options.token }),
     ...(crds && { validate: (_resource: ResourceType, object: KubeObject) => crdProblems(crds, object as K8sObject) }),
     serverAddress: () => address,
+    namespaces: () => [...new Set([namespace, ...types.flatMap((t) => store.list(t).map((o) => o.metadata.namespace ?? ''))])].filter(Boolean).sort(),
   };
   const server = createServer((req, res) => {
     handleRequest(core, req, res).catch((error: unknown) => {

@@ -32,6 +32,11 @@ export function coreResources(): object {
   };
 }
 
+/** A Namespace, for `/api/v1/namespaces/{name}` (kubectl asks after a NotFound, to say which was missing). */
+export function namespaceObject(name: string): object {
+  return { kind: 'Namespace', apiVersion: 'v1', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+}
+
 function groupOf(name: string, types: ResourceType[]): object {
   const versions = [...new Set(types.filter((t) => t.group === name).map((t) => t.version))].map((version) => ({ groupVersion: `${name}/${version}`, version }));
   return { name, versions, preferredVersion: versions[0] };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { coreResources, coreVersions, group, groupList, resourceList, versionInfo } from './discovery.ts';
+import { coreResources, coreVersions, group, groupList, namespaceObject, resourceList, versionInfo } from './discovery.ts';
 import { takeFault, type KubeVerb, type PendingFault } from './faults.ts';
 import { handleResource, type ResourceContext, type ResourceTarget } from './resource-handlers.ts';
 import type { ResourceType } from './resource-types.ts';
@@ -27,6 +27,8 @@ export interface FakeKubeCore extends ResourceContext {
   /** Required as `Authorization: Bearer …` when set. */
   token?: string;
   serverAddress(): string;
+  /** The namespaces that exist: the default one and those holding objects. */
+  namespaces(): string[];
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -39,6 +41,8 @@ function parseTarget(core: FakeKubeCore, segments: string[]): { verbPath: 'disco
   if (root === 'api') {
     if (segments.length === 1) return { verbPath: 'discovery', body: coreVersions(core.serverAddress()) };
     if (a === 'v1' && segments.length === 2) return { verbPath: 'discovery', body: coreResources() };
+    if (a === 'v1' && b === 'namespaces' && segments.length === 3) return { verbPath: 'discovery', body: { kind: 'NamespaceList', apiVersion: 'v1', metadata: {}, items: core.namespaces().map(namespaceObject) } };
+    if (a === 'v1' && b === 'namespaces' && c && segments.length === 4 && core.namespaces().includes(c)) return { verbPath: 'discovery', body: namespaceObject(c) };
   }
   if (root !== 'apis') return { verbPath: 'discovery' };
   if (segments.length === 1) return { verbPath: 'discovery', body: groupList(core.types) };
