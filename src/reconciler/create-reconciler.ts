@@ -1,7 +1,7 @@
 import { envFolder } from '../domain/environment.ts';
 import type { PublishResult } from '../ports/gitops-store.ts';
 import { isTransient } from './errors.ts';
-import { createPreviewStatusBook, type PreviewStatusBook } from './preview-status-book.ts';
+import { createPreviewStatusBook, type PreviewStatus, type PreviewStatusBook } from './preview-status-book.ts';
 import { createPublisher, type Publisher, type PublisherLogger } from './publisher.ts';
 import { reconcilePreview, type ReconcileDeps, type ReconcileLogger } from './reconcile-preview.ts';
 import { mergeRequests, type ReconcileRequest } from './reconcile-request.ts';
@@ -16,6 +16,8 @@ export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'st
   /** How long events for one pull request settle before it is reconciled (a burst becomes one commit). */
   settleMs?: number;
   onPublished?: (result: PublishResult) => void;
+  /** Told about every status change (the reporter listens here). */
+  onStatus?: (status: PreviewStatus) => void;
 }
 
 /** The one writer: a keyed queue of reconcile requests, and the publisher that pushes their commits. */
@@ -31,7 +33,7 @@ export interface Reconciler {
 }
 
 export function createReconciler(options: ReconcilerOptions): Reconciler {
-  const statuses = createPreviewStatusBook();
+  const statuses = createPreviewStatusBook((status) => options.onStatus?.(status));
   const publisher = createPublisher({
     store: options.store,
     lingerMs: options.lingerMs ?? 100,
@@ -39,7 +41,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     log: options.log,
     isTransient,
     onPublished(result) {
-      for (const p of result.published) if (p.local !== p.commit) statuses.renameCommit(p.local, p.commit);
+      const at = options.now().toISOString();
+      for (const p of result.published) statuses.markPublished(p.local, p.commit, at);
       for (const c of result.conflicts) {
         statuses.set({ env: c.env, state: 'rolled-back', reason: 'someone else changed the environment folder in the GitOps repository; their version stands', at: options.now().toISOString() });
       }

@@ -1,5 +1,6 @@
 import type { ConfigProblem } from '../domain/config-problem.ts';
 import { envFolder, type EnvRef } from '../domain/environment.ts';
+import type { PreviewJson } from '../domain/preview-json.ts';
 
 /** DESIGN.md's preview states. */
 export type PreviewState =
@@ -18,6 +19,17 @@ export interface PreviewStatus {
   /** The GitOps commit that carries it, once made (replaced by its published id). */
   commit?: string;
   delivery?: string;
+  /** The environment's preview.json as committed (id, namespace, url, expiry). */
+  preview?: PreviewJson;
+  /** The app repository's web URL. */
+  repoUrl?: string;
+  installationId?: number;
+  /** The PR was just opened and had no environment: previewd cannot have commented on it yet. */
+  firstReport?: boolean;
+  /** False until `commit` reached the GitOps remote. */
+  published?: boolean;
+  /** When `commit` was published (the ApplicationSet's clock starts then). */
+  publishedAt?: string;
   at: string;
 }
 
@@ -25,8 +37,8 @@ export interface PreviewStatusBook {
   set(status: PreviewStatus): void;
   get(env: EnvRef): PreviewStatus | undefined;
   all(): PreviewStatus[];
-  /** A local commit id became another on the remote (replayed before it was published). */
-  renameCommit(local: string, published: string): void;
+  /** A commit reached the remote, possibly under a new id (replayed before it was published). */
+  markPublished(local: string, published: string, at: string): PreviewStatus | undefined;
 }
 
 export function createPreviewStatusBook(onChange?: (status: PreviewStatus) => void): PreviewStatusBook {
@@ -38,8 +50,15 @@ export function createPreviewStatusBook(onChange?: (status: PreviewStatus) => vo
     },
     get: (env) => byEnv.get(envFolder(env)),
     all: () => [...byEnv.values()],
-    renameCommit(local, published) {
-      for (const status of byEnv.values()) if (status.commit === local) status.commit = published;
+    markPublished(local, published, at) {
+      for (const status of byEnv.values()) {
+        if (status.commit !== local) continue;
+        const next = { ...status, commit: published, published: true, publishedAt: at };
+        byEnv.set(envFolder(status.env), next);
+        onChange?.(next);
+        return next;
+      }
+      return undefined;
     },
   };
 }

@@ -59,7 +59,10 @@ export async function reconcilePreview(deps: ReconcileDeps, req: ReconcileReques
   const { env, snapshot: pr } = req;
   const log = deps.log.child({ env: envLabel(env), sha: pr.headSha, cause: req.cause, ...(req.delivery ? { delivery: req.delivery } : {}) });
   const at = () => deps.now().toISOString();
-  const base = { env, sha: pr.headSha, ...(req.delivery ? { delivery: req.delivery } : {}) };
+  const base = {
+    env, sha: pr.headSha, repoUrl: pr.repoUrl, ...(req.delivery ? { delivery: req.delivery } : {}),
+    ...(pr.installationId === undefined ? {} : { installationId: pr.installationId }),
+  };
   const service = await deps.registry.read();
   const app = findApp(service, env.owner, env.repo);
   const current = await deps.store.readEnvironment(env);
@@ -121,6 +124,11 @@ export async function reconcilePreview(deps: ReconcileDeps, req: ReconcileReques
   }
   const changes = fileSetChanges(rendered.value.folder, rendered.value.files, current ?? new Map());
   if (changes.length === 0) {
+    // Nothing to commit; after a restart the status still has to be known for the PR report.
+    if (deps.statuses.get(env)?.sha !== pr.headSha) {
+      const [last] = await deps.store.history(env, { limit: 1 });
+      deps.statuses.set({ ...base, state: 'committed', preview: rendered.value.preview, published: true, ...(last ? { commit: last.commit, publishedAt: last.time } : {}), at: at() });
+    }
     log.info({}, 'preview already up to date');
     return;
   }
@@ -132,7 +140,8 @@ export async function reconcilePreview(deps: ReconcileDeps, req: ReconcileReques
     },
   });
   if (result.status === 'committed') {
-    deps.statuses.set({ ...base, state: 'committed', commit: result.commit, at: at() });
+    const firstReport = current === null && req.cause === 'pull_request.opened';
+    deps.statuses.set({ ...base, state: 'committed', commit: result.commit, preview: rendered.value.preview, published: false, firstReport, at: at() });
     log.info({ commit: result.commit }, current ? 'preview updated' : 'preview created');
     deps.publisher.kick();
   }

@@ -9,10 +9,12 @@ import { createConfigValidators } from '../domain/config-validators.ts';
 import { describeSettings } from '../domain/describe-settings.ts';
 import type { Settings } from '../domain/load-settings.ts';
 import { createDeliveryLog } from '../http/delivery-log.ts';
-import type { Forge } from '../ports/forge.ts';
+import type { Cluster } from '../ports/cluster.ts';
+import type { Forge, ForgeReports } from '../ports/forge.ts';
 import { createReconciler, type Reconciler } from '../reconciler/create-reconciler.ts';
 import { createRegistryReader } from '../reconciler/registry-reader.ts';
 import { routeWebhook } from '../reconciler/route-webhook.ts';
+import { createFeedback, type Feedback } from './create-feedback.ts';
 import { openGitOpsStore } from './open-gitops-store.ts';
 
 export interface ServiceDeps {
@@ -21,6 +23,12 @@ export interface ServiceDeps {
   log: Logger;
   /** null when GitHub reporting is off. */
   forge: Forge | null;
+  /** The same GitHub, for the PR reports (null: the reports go to the log). */
+  reports: ForgeReports | null;
+  /** null when there is no cluster: health read-back is off. */
+  cluster: Cluster | null;
+  /** How long status changes gather before one PR report (default 1 s). */
+  reportDebounceMs?: number;
   now?: () => Date;
   /** Largest webhook body accepted (GitHub caps payloads at 25 MB; pull requests are far smaller). */
   webhookBodyLimit?: number;
@@ -32,6 +40,7 @@ export interface RunningService {
   url: string;
   store: IsomorphicGitStore;
   reconciler: Reconciler;
+  feedback: Feedback;
   /** Stops taking events, finishes and publishes what was accepted, then closes. */
   stop(): Promise<void>;
 }
@@ -45,30 +54,45 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   if (created && settings.gitops.kind === 'local') log.info({ dir: settings.gitops.dir }, 'created a local GitOps repository from the skeleton');
   for (const line of describeSettings(settings)) log.info(line);
   const validators = createConfigValidators(deps.assets.schemas);
+  const now = deps.now ?? (() => new Date());
+  // The reconciler and the feedback know each other through these two callbacks only.
+  let feedback: Feedback | null = null;
   const reconciler = createReconciler({
     store, forge: deps.forge, registry: createRegistryReader(store, validators), validators, templates: deps.assets.templates,
-    now: deps.now ?? (() => new Date()), log, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }),
+    now, log, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }),
+    onStatus: (status) => feedback?.onStatus(status),
+    onPublished: (result) => feedback?.onPublished(result),
   });
+  feedback = createFeedback({
+    forge: deps.reports, cluster: deps.cluster, store, status: (env) => reconciler.statuses.get(env),
+    gitops: { url: settings.gitops.kind === 'remote' ? settings.gitops.url : null, branch: settings.gitops.branch },
+    now, log, ...(deps.reportDebounceMs === undefined ? {} : { debounceMs: deps.reportDebounceMs }),
+  });
+  feedback.start();
   const app = await buildApp({
     logger: log,
     webhooks: { secrets, bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue) },
     health: {
       readiness: () => {
         const err = reconciler.publisher.lastError();
-        return err === null
-          ? { ready: true, reasons: [] }
-          : { ready: false, reasons: [`publishing to the GitOps repository fails: ${err instanceof Error ? err.message : String(err)}`] };
+        const reasons = [
+          ...(err === null ? [] : [`publishing to the GitOps repository fails: ${err instanceof Error ? err.message : String(err)}`]),
+          ...(feedback?.notReady() ?? []),
+        ];
+        return { ready: reasons.length === 0, reasons };
       },
     },
   });
   const url = await app.listen({ host: settings.host, port: settings.port });
   log.info({ url, webhook: `${url}/webhooks/github` }, 'previewd is listening');
+  const fb = feedback;
   return {
-    app, url, store, reconciler,
+    app, url, store, reconciler, feedback: fb,
     async stop() {
       log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
       await app.close();
       await reconciler.close();
+      await fb.stop();
       log.info({}, 'stopped');
     },
   };

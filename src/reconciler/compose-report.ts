@@ -1,0 +1,57 @@
+import { DEFAULT_PICKUP_TIMEOUT_MS } from '../domain/application-state.ts';
+import { commentMarker, formatCommentForLog, renderComment, type CommentView } from '../domain/render-comment.ts';
+import { commitStatusFor, deploymentEnvironment, deploymentStateFor } from '../domain/report-calls.ts';
+import type { Cluster } from '../ports/cluster.ts';
+import type { GitOpsStore } from '../ports/gitops-store.ts';
+import type { ReportText } from './pr-reporter.ts';
+import type { PreviewStatus } from './preview-status-book.ts';
+import { reportView } from './report-view.ts';
+
+export interface ComposeDeps {
+  cluster: Pick<Cluster, 'get'> | null;
+  store: Pick<GitOpsStore, 'contains'>;
+  /** The GitOps repository's web page (for links), or null. */
+  gitopsWeb: string | null;
+  gitopsBranch: string;
+  now: () => Date;
+  pickupTimeoutMs?: number;
+}
+
+/**
+ * The report of one environment: the comment and what the Deployment and commit status say. The
+ * commit status is set only for outcomes (ready, failed, refused, destroyed): a pending status for
+ * every push would cost a GitHub call each time and tell the developer nothing the comment does not.
+ */
+export function composeReport(deps: ComposeDeps): (status: PreviewStatus) => Promise<ReportText | null> {
+  return async (status) => {
+    const now = deps.now();
+    const view = await reportView(status, {
+      cluster: deps.cluster, store: deps.store, now,
+      ...(deps.pickupTimeoutMs === undefined ? {} : { pickupTimeoutMs: deps.pickupTimeoutMs }),
+    });
+    if (view === null) return null;
+    const url = view.url ?? status.preview?.url ?? null;
+    const comment: CommentView = {
+      env: status.env, state: view.state, url, namespace: status.preview?.namespace ?? null, sha: status.sha ?? null,
+      repoUrl: status.repoUrl ?? null, gitopsCommit: status.commit ?? null, gitopsWeb: deps.gitopsWeb, gitopsBranch: deps.gitopsBranch,
+      sync: view.sync, health: view.health, reasons: view.reasons, note: view.note ?? null, problems: status.problems ?? [],
+      expiresAt: status.preview?.expiresAt ?? null, preservedUntil: status.preview?.preservedUntil ?? null,
+    };
+    const deployment = deploymentStateFor(view.state);
+    const commit = commitStatusFor(view.state);
+    const waitingForPickup = view.state === 'committed' && deps.cluster !== null && status.published && status.publishedAt;
+    const pickupAt = waitingForPickup ? new Date(Date.parse(status.publishedAt ?? '') + (deps.pickupTimeoutMs ?? DEFAULT_PICKUP_TIMEOUT_MS) + 1000) : null;
+    return {
+      marker: commentMarker(status.env),
+      comment: renderComment(comment),
+      logText: formatCommentForLog(comment),
+      state: view.state,
+      deployment: deployment === null ? null : {
+        state: deployment, environment: deploymentEnvironment(status.env),
+        description: commit?.description ?? view.state, ...(url && deployment === 'success' ? { url } : {}),
+      },
+      commitStatus: commit === null || commit.state === 'pending' ? null : { state: commit.state, description: commit.description, ...(url ? { targetUrl: url } : {}) },
+      ...(pickupAt && pickupAt > now ? { recheckAt: pickupAt } : {}),
+    };
+  };
+}

@@ -1,0 +1,49 @@
+import { applicationState, type ApplicationStateView } from '../domain/application-state.ts';
+import type { Cluster } from '../ports/cluster.ts';
+import type { GitOpsStore } from '../ports/gitops-store.ts';
+import type { PreviewStatus } from './preview-status-book.ts';
+
+/** What the report says about one environment, before it is put into words. */
+export type ReportView = Omit<ApplicationStateView, 'state'> & {
+  state: ApplicationStateView['state'] | 'destroyed' | 'refused' | 'rolled-back';
+};
+
+function empty(): Omit<ApplicationStateView, 'state'> {
+  return { reasons: [], sync: null, health: null, revision: null, url: null };
+}
+
+/**
+ * Joins what the reconciler did (the status) with what Argo CD says (the Application) into one
+ * state. `ready` is decided by the domain's rules, with the ancestry of the synced revision checked
+ * in the GitOps clone: a status for an older commit never claims ready for a newer one.
+ */
+export async function reportView(
+  status: PreviewStatus,
+  deps: { cluster: Pick<Cluster, 'get'> | null; store: Pick<GitOpsStore, 'contains'>; now: Date; pickupTimeoutMs?: number },
+): Promise<ReportView | null> {
+  switch (status.state) {
+    case 'refused':
+      return { ...empty(), state: 'refused', reasons: status.reason ? [status.reason] : [] };
+    case 'destroyed':
+      return { ...empty(), state: 'destroyed' };
+    case 'failed':
+    case 'rolled-back':
+      return { ...empty(), state: status.state, reasons: status.reason ? [status.reason] : [] };
+    case 'committed':
+      break;
+    default:
+      return null;
+  }
+  if (!status.published) return { ...empty(), state: 'committed', note: 'committed; waiting to be pushed to the GitOps repository' };
+  if (deps.cluster === null) {
+    return { ...empty(), state: 'committed', note: 'previewd has no cluster access (KUBECONFIG), so it cannot see what Argo CD does with this commit' };
+  }
+  const app = status.preview ? (deps.cluster.get(status.preview.id) ?? null) : null;
+  const revision = app?.status?.sync?.revision;
+  const contains = revision && status.commit ? await deps.store.contains(revision, status.commit) : null;
+  return applicationState({
+    app, lastCommit: status.commit ?? null, revisionContainsCommit: contains,
+    committedAt: status.publishedAt ? new Date(status.publishedAt) : null, now: deps.now,
+    ...(deps.pickupTimeoutMs === undefined ? {} : { pickupTimeoutMs: deps.pickupTimeoutMs }),
+  });
+}

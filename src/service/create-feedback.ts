@@ -1,0 +1,83 @@
+import { parseEnvFolder, type EnvRef } from '../domain/environment.ts';
+import { gitopsWebUrl } from '../domain/render-comment.ts';
+import type { ApplicationEvent, Cluster } from '../ports/cluster.ts';
+import type { ForgeReports } from '../ports/forge.ts';
+import type { GitOpsStore, PublishResult } from '../ports/gitops-store.ts';
+import { composeReport } from '../reconciler/compose-report.ts';
+import { createPrReporter, type PrReporter } from '../reconciler/pr-reporter.ts';
+import type { PreviewStatus } from '../reconciler/preview-status-book.ts';
+
+export interface FeedbackOptions {
+  forge: ForgeReports | null;
+  cluster: Cluster | null;
+  store: Pick<GitOpsStore, 'contains'>;
+  status: (env: EnvRef) => PreviewStatus | undefined;
+  gitops: { url: string | null; branch: string };
+  now: () => Date;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  debounceMs?: number;
+  pickupTimeoutMs?: number;
+}
+
+/** Argo CD's side of the loop: the watch, the refresh patches after a publish, and the PR reports. */
+export interface Feedback {
+  onStatus(status: PreviewStatus): void;
+  onPublished(result: PublishResult): void;
+  start(): void;
+  /** Why the feedback is not ready, if it is not (the watch has not listed yet). */
+  notReady(): string[];
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+  readonly reporter: PrReporter;
+}
+
+export function createFeedback(options: FeedbackOptions): Feedback {
+  const { cluster, log } = options;
+  const reporter = createPrReporter({
+    forge: options.forge,
+    status: options.status,
+    compose: composeReport({
+      cluster, store: options.store, gitopsWeb: options.gitops.url ? gitopsWebUrl(options.gitops.url) : null,
+      gitopsBranch: options.gitops.branch, now: options.now,
+      ...(options.pickupTimeoutMs === undefined ? {} : { pickupTimeoutMs: options.pickupTimeoutMs }),
+    }),
+    debounceMs: options.debounceMs ?? 1000,
+    backoff: { baseMs: 1000, maxMs: 60_000 },
+    log,
+  });
+  // Application name → environment, learned from each Application's source path (its folder).
+  const envs = new Map<string, EnvRef>();
+  function onApplication(event: ApplicationEvent): void {
+    const name = event.type === 'delete' ? event.name : event.app.metadata.name;
+    const env = event.type === 'upsert' ? parseEnvFolder(event.app.spec?.source?.path ?? '') : envs.get(name);
+    if (!env) return;
+    if (event.type === 'upsert') envs.set(name, env);
+    else envs.delete(name);
+    reporter.touch(env);
+  }
+  async function refresh(result: PublishResult): Promise<void> {
+    if (!cluster || result.published.length === 0) return;
+    try {
+      await cluster.refreshApplicationSet();
+      for (const p of result.published) {
+        const id = options.status(p.env)?.preview?.id;
+        if (id && cluster.get(id)) await cluster.refreshApplication(id);
+      }
+    } catch (err) {
+      // Argo CD still polls on its own; a failed nudge only costs time.
+      log.warn({ err }, 'could not ask Argo CD to refresh; it will pick the commit up at its next poll');
+    }
+  }
+  return {
+    reporter,
+    onStatus: (status) => reporter.touch(status.env),
+    onPublished: (result) => void refresh(result),
+    start: () => cluster?.start(onApplication),
+    notReady: () => (cluster && !cluster.synced() ? ['the watch on Argo CD Applications has not listed them yet'] : []),
+    idle: () => reporter.idle(),
+    async stop() {
+      await cluster?.stop();
+      await reporter.close();
+    },
+  };
+}
