@@ -1,7 +1,8 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named).
+import { benchService } from './service.ts';
 import { benchStore } from './store.ts';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore };
+const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService };
 
 const [name, ...rest] = process.argv.slice(2);
 const chosen = name === undefined ? Object.keys(benches) : [name];
