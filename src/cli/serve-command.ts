@@ -16,7 +16,8 @@ SIGTERM or SIGINT: stop taking events, finish and publish what was accepted, exi
   async run(_args, io) {
     const { settings, assets } = await loadCliSettings(io);
     const log = createLogger(settings.logLevel, io.stdout);
-    const service = await startService({ settings, assets, log, forge: createForge(settings.github, log) });
+    const forge = createForge(settings.github, log);
+    const service = await startService({ settings, assets, log, forge, reports: forge, cluster: null });
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));
