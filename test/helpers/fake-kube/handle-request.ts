@@ -18,6 +18,8 @@ export interface RecordedRequest {
   accept?: string;
   userAgent?: string;
   status: number;
+  /** When it arrived (Date.now()). */
+  at: number;
 }
 
 export interface FakeKubeCore extends ResourceContext {
@@ -87,6 +89,7 @@ export async function handleRequest(core: FakeKubeCore, req: IncomingMessage, re
     ...(req.headers.accept && { accept: req.headers.accept }),
     ...(req.headers['user-agent'] && { userAgent: req.headers['user-agent'] }),
     status: 0,
+    at: Date.now(),
   };
   core.requests.push(record);
   const answer = (status: number, body: unknown, headers?: Record<string, string>): void => {
@@ -100,6 +103,11 @@ export async function handleRequest(core: FakeKubeCore, req: IncomingMessage, re
     if (fault?.reset) {
       record.status = -1;
       req.socket.destroy();
+      return;
+    }
+    if (fault?.silent) {
+      record.status = 200;
+      res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }).flushHeaders();
       return;
     }
     if (fault) {

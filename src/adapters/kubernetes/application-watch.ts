@@ -1,0 +1,185 @@
+import { backoffDelay, type BackoffPolicy } from '../../domain/backoff.ts';
+import { ClusterError, type ApplicationEvent, type ArgoApplication } from '../../ports/cluster.ts';
+import type { ApplicationList, OpenWatch, Timers, WatchLogger } from './list-watch-types.ts';
+import { httpStatusOf, toClusterError } from './translate-cluster-error.ts';
+
+export interface ApplicationWatchOptions {
+  /** Lists every Application; `signal` aborts the request when the watch is stopped or restarted. */
+  list(signal: AbortSignal): Promise<ApplicationList>;
+  watch: OpenWatch;
+  log: WatchLogger;
+  backoff: BackoffPolicy;
+  random: () => number;
+  timers: Timers;
+  /** What the server is asked for (`timeoutSeconds`); the stream is given up if silent for longer. */
+  watchTimeoutSeconds: () => number;
+  /** How long past its timeout a silent stream is kept before it is presumed dead (default 30 s). */
+  silenceGraceMs?: number;
+}
+
+export interface ApplicationWatch {
+  start(onEvent: (event: ApplicationEvent) => void): void;
+  stop(): void;
+  synced(): boolean;
+  get(name: string): ArgoApplication | undefined;
+}
+
+// A stream that ends cleanly this soon without a single event is treated as a failure, so a proxy
+// that closes every watch at once cannot make previewd spin.
+const SHORT_WATCH_MS = 1000;
+
+/**
+ * List, then watch from the list's resourceVersion, for as long as it runs: the reflector of client-go,
+ * in small. A clean end of the stream resumes the watch at once; 410 Expired relists; any other failure
+ * (a dropped socket, a 5xx, a silent stream) retries with jittered exponential backoff. After each list
+ * every current Application is announced again, and those gone are announced deleted, so a consumer
+ * that missed events converges.
+ */
+export function createApplicationWatch(options: ApplicationWatchOptions): ApplicationWatch {
+  const { log, timers } = options;
+  const cache = new Map<string, ArgoApplication>();
+  let listener: ((event: ApplicationEvent) => void) | undefined;
+  let resourceVersion: string | undefined;
+  let listed = false;
+  let failures = 0;
+  // Every restart bumps the generation: callbacks of an abandoned list or stream see it and do nothing.
+  let generation = 0;
+  let restartTimer: unknown;
+  let silenceTimer: unknown;
+  let stream: { abort(): void } | undefined;
+  let listing: AbortController | undefined;
+
+  function emit(event: ApplicationEvent): void {
+    try {
+      listener?.(event);
+    } catch (error) {
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'the Argo CD Application listener threw; the watch goes on');
+    }
+  }
+
+  function abandonCurrent(): void {
+    generation++;
+    timers.clearTimeout(restartTimer);
+    timers.clearTimeout(silenceTimer);
+    restartTimer = silenceTimer = undefined;
+    stream?.abort();
+    listing?.abort();
+    stream = listing = undefined;
+  }
+
+  function restart(delayMs: number): void {
+    if (!listener) return;
+    abandonCurrent();
+    const mine = generation;
+    restartTimer = timers.setTimeout(() => void cycle(mine), delayMs);
+  }
+
+  function failed(error: unknown, action: string): void {
+    const clusterError = toClusterError(error, action);
+    const delayMs = backoffDelay(options.backoff, failures++, options.random);
+    log.warn({ err: clusterError.message, status: clusterError.status, attempt: failures, retryInMs: delayMs }, 'watching Argo CD Applications failed; retrying');
+    restart(delayMs);
+  }
+
+  function applyList(list: ApplicationList): void {
+    const names = new Set(list.items.map((app) => app.metadata.name));
+    for (const name of [...cache.keys()].filter((n) => !names.has(n))) {
+      cache.delete(name);
+      emit({ type: 'delete', name });
+    }
+    for (const app of list.items) {
+      cache.set(app.metadata.name, app);
+      emit({ type: 'upsert', app });
+    }
+    resourceVersion = list.resourceVersion;
+    failures = 0;
+    if (!listed) log.info({ applications: list.items.length }, 'watching Argo CD Applications');
+    listed = true;
+  }
+
+  function armSilenceTimer(mine: number, timeoutSeconds: number): void {
+    timers.clearTimeout(silenceTimer);
+    silenceTimer = timers.setTimeout(() => {
+      if (mine === generation) failed(new Error(`no answer on the watch for ${timeoutSeconds}s past its timeout`), 'watching Argo CD Applications');
+    }, timeoutSeconds * 1000 + (options.silenceGraceMs ?? 30_000));
+  }
+
+  async function cycle(mine: number): Promise<void> {
+    try {
+      if (resourceVersion === undefined) {
+        listing = new AbortController();
+        const list = await options.list(listing.signal);
+        if (mine !== generation) return;
+        listing = undefined;
+        applyList(list);
+      }
+      await openStream(mine, resourceVersion ?? '');
+    } catch (error) {
+      if (mine === generation) failed(error, resourceVersion === undefined ? 'listing Argo CD Applications' : 'watching Argo CD Applications');
+    }
+  }
+
+  async function openStream(mine: number, from: string): Promise<void> {
+    const timeoutSeconds = options.watchTimeoutSeconds();
+    const openedAt = Date.now();
+    let events = 0;
+    let streamError: ClusterError | undefined;
+    let expired = false;
+    armSilenceTimer(mine, timeoutSeconds);
+    const onLine = (type: string, object: unknown): void => {
+      if (mine !== generation) return;
+      armSilenceTimer(mine, timeoutSeconds);
+      const app = object as ArgoApplication;
+      if (type === 'ERROR') {
+        const status = object as { code?: number; reason?: string; message?: string };
+        if (status.code === 410) expired = true;
+        else streamError = new ClusterError(`the watch answered ${status.reason ?? 'an error'}: ${status.message ?? ''}`, true, status.code);
+        return;
+      }
+      if (app?.metadata?.resourceVersion) resourceVersion = app.metadata.resourceVersion;
+      if (type === 'BOOKMARK') return;
+      events++;
+      failures = 0;
+      if (type === 'DELETED') {
+        cache.delete(app.metadata.name);
+        emit({ type: 'delete', name: app.metadata.name });
+      } else if (type === 'ADDED' || type === 'MODIFIED') {
+        cache.set(app.metadata.name, app);
+        emit({ type: 'upsert', app });
+      }
+    };
+    const onDone = (error: unknown): void => {
+      if (mine !== generation) return;
+      stream = undefined;
+      // 410 comes as an ERROR event in the stream (the watch cache) or as the answer itself.
+      if (httpStatusOf(error) === 410) expired = true;
+      else if (error) return failed(error, 'watching Argo CD Applications');
+      if (streamError) return failed(streamError, 'watching Argo CD Applications');
+      if (expired) {
+        // Argo CD changed more than the server remembers since our resourceVersion: start over.
+        log.info({ resourceVersion }, 'the Argo CD watch expired (410); relisting');
+        resourceVersion = undefined;
+        return restart(backoffDelay(options.backoff, failures++, options.random));
+      }
+      if (events === 0 && Date.now() - openedAt < SHORT_WATCH_MS) return failed(new Error('the server ended the watch at once'), 'watching Argo CD Applications');
+      restart(0);
+    };
+    const opened = await options.watch(from, timeoutSeconds, onLine, onDone);
+    if (mine !== generation) opened.abort();
+    else stream = opened;
+  }
+
+  return {
+    start(onEvent) {
+      if (listener) throw new Error('the Argo CD watch is already started');
+      listener = onEvent;
+      restart(0);
+    },
+    stop() {
+      abandonCurrent();
+      listener = undefined;
+    },
+    synced: () => listed,
+    get: (name) => cache.get(name),
+  };
+}
