@@ -113,12 +113,15 @@ describe('createArgoCdCluster: watching the preview Applications', () => {
     const h = await harness((fake) => void fake.upsertApplication(app('a')));
     h.fake.failNext({ verb: 'watch', status: 503 });
     h.fake.failNext({ verb: 'watch', reset: true });
+    h.fake.failNext({ verb: 'watch', status: 500, asEvent: true, message: 'etcdserver: request timed out' });
     await started(h);
-    await h.until('a third watch', () => h.fake.requestsFor('watch').length === 3);
+    await h.until('a fourth watch', () => h.fake.requestsFor('watch').length === 4);
     h.fake.setStatus('a', health('Degraded'));
     await h.until('the change', () => h.events.length === 2);
     assert.equal(h.fake.requestsFor('list').length, 1);
-    assert.deepEqual(h.fake.requestsFor('watch').map((r) => r.query.resourceVersion), ['1', '1', '1']);
+    assert.deepEqual(h.fake.requestsFor('watch').map((r) => r.query.resourceVersion), ['1', '1', '1', '1']);
+    assert.deepEqual(h.delays, [40, 80, 160]);
+    assert.match(String(h.warnings[2]?.err), /the watch answered InternalError: etcdserver: request timed out/);
   });
 
   it('resumes at once when the server ends the watch at its timeout, from the bookmark\'s resourceVersion', async () => {
@@ -147,6 +150,17 @@ describe('createArgoCdCluster: watching the preview Applications', () => {
     await started(h);
     assert.deepEqual(h.events.map(summary), ['upsert a -', 'upsert b -', 'upsert c -', 'upsert d -', 'upsert e -']);
     assert.deepEqual(h.fake.requestsFor('list').map((r) => [r.query.limit, Boolean(r.query.continue)]), [['2', false], ['2', true], ['2', true]]);
+  });
+
+  it('announces everything again to a listener started after a stop', async () => {
+    const h = await harness((fake) => void fake.upsertApplication(app('a')));
+    await started(h);
+    await h.cluster.stop();
+    h.fake.upsertApplication(app('b'));
+    const again: ApplicationEvent[] = [];
+    h.cluster.start((event) => again.push(event));
+    await h.until('the relist', () => again.length === 2);
+    assert.deepEqual(again.map(summary), ['upsert a Healthy', 'upsert b Healthy']);
   });
 
   it('keeps watching when the listener throws', async () => {

@@ -27,6 +27,7 @@ export interface ApplicationWatch {
 // A stream that ends cleanly this soon without a single event is treated as a failure, so a proxy
 // that closes every watch at once cannot make previewd spin.
 const SHORT_WATCH_MS = 1000;
+const BACKOFF_RESET_MS = 60_000;
 
 /**
  * List, then watch from the list's resourceVersion, for as long as it runs: the reflector of client-go,
@@ -119,48 +120,51 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
     }
   }
 
+  function relist(): void {
+    // Argo CD changed more than the server remembers since our resourceVersion: start over.
+    log.info({ resourceVersion }, 'the Argo CD watch expired (410); relisting');
+    resourceVersion = undefined;
+    restart(backoffDelay(options.backoff, failures++, options.random));
+  }
+
+  function apply(type: string, app: ArgoApplication): void {
+    if (app?.metadata?.resourceVersion) resourceVersion = app.metadata.resourceVersion;
+    if (type === 'DELETED') {
+      cache.delete(app.metadata.name);
+      emit({ type: 'delete', name: app.metadata.name });
+    } else if (type === 'ADDED' || type === 'MODIFIED') {
+      cache.set(app.metadata.name, app);
+      emit({ type: 'upsert', app });
+    }
+  }
+
   async function openStream(mine: number, from: string): Promise<void> {
     const timeoutSeconds = options.watchTimeoutSeconds();
     const openedAt = Date.now();
     let events = 0;
-    let streamError: ClusterError | undefined;
-    let expired = false;
     armSilenceTimer(mine, timeoutSeconds);
     const onLine = (type: string, object: unknown): void => {
       if (mine !== generation) return;
       armSilenceTimer(mine, timeoutSeconds);
-      const app = object as ArgoApplication;
       if (type === 'ERROR') {
+        // The server ends the stream after an ERROR; act now rather than wait for it.
         const status = object as { code?: number; reason?: string; message?: string };
-        if (status.code === 410) expired = true;
-        else streamError = new ClusterError(`the watch answered ${status.reason ?? 'an error'}: ${status.message ?? ''}`, true, status.code);
-        return;
+        if (status.code === 410) return relist();
+        return failed(new ClusterError(`the watch answered ${status.reason ?? 'an error'}: ${status.message ?? ''}`, true, status.code), 'watching Argo CD Applications');
       }
-      if (app?.metadata?.resourceVersion) resourceVersion = app.metadata.resourceVersion;
-      if (type === 'BOOKMARK') return;
-      events++;
-      failures = 0;
-      if (type === 'DELETED') {
-        cache.delete(app.metadata.name);
-        emit({ type: 'delete', name: app.metadata.name });
-      } else if (type === 'ADDED' || type === 'MODIFIED') {
-        cache.set(app.metadata.name, app);
-        emit({ type: 'upsert', app });
+      if (type !== 'BOOKMARK') {
+        events++;
+        failures = 0;
       }
+      apply(type, object as ArgoApplication);
     };
     const onDone = (error: unknown): void => {
       if (mine !== generation) return;
       stream = undefined;
-      // 410 comes as an ERROR event in the stream (the watch cache) or as the answer itself.
-      if (httpStatusOf(error) === 410) expired = true;
-      else if (error) return failed(error, 'watching Argo CD Applications');
-      if (streamError) return failed(streamError, 'watching Argo CD Applications');
-      if (expired) {
-        // Argo CD changed more than the server remembers since our resourceVersion: start over.
-        log.info({ resourceVersion }, 'the Argo CD watch expired (410); relisting');
-        resourceVersion = undefined;
-        return restart(backoffDelay(options.backoff, failures++, options.random));
-      }
+      // A watch that had been up for a while starts the backoff afresh: its failure is a new one.
+      if (Date.now() - openedAt > BACKOFF_RESET_MS) failures = 0;
+      if (httpStatusOf(error) === 410) return relist();
+      if (error) return failed(error, 'watching Argo CD Applications');
       if (events === 0 && Date.now() - openedAt < SHORT_WATCH_MS) return failed(new Error('the server ended the watch at once'), 'watching Argo CD Applications');
       restart(0);
     };
@@ -173,6 +177,8 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
     start(onEvent) {
       if (listener) throw new Error('the Argo CD watch is already started');
       listener = onEvent;
+      // A new listener has seen nothing: list, so that it hears of every current Application.
+      resourceVersion = undefined;
       restart(0);
     },
     stop() {

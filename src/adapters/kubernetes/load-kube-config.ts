@@ -17,7 +17,8 @@ export function loadKubeConfig(cluster: Settings['cluster']): KubeConfig | null 
         if (index === 0) return kubeConfig.loadFromFile(file);
         const next = new KubeConfig();
         next.loadFromFile(file);
-        kubeConfig.mergeConfig(next);
+        // As kubectl: the first file that sets current-context decides it.
+        kubeConfig.mergeConfig(next, Boolean(kubeConfig.getCurrentContext()));
       });
     } catch (error) {
       throw new ClusterError(`KUBECONFIG (${cluster.kubeconfig}) cannot be read: ${error instanceof Error ? error.message : String(error)}`, false, undefined, { cause: error });

@@ -15,6 +15,8 @@ export interface KubeFault {
   times?: number;
   /** Destroy the connection instead of answering: a network error on the client's side. */
   reset?: boolean;
+  /** For a watch: answer 200, send the failure as an ERROR event, and end the stream, as the server does mid-watch. */
+  asEvent?: boolean;
   /** Answer 200 and then send nothing, ever (a half-open connection): only the client's own timeout ends it. */
   silent?: boolean;
   /** Sent as Retry-After (and in the Status details), as the server does for 429 and some 5xx. */

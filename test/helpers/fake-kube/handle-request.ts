@@ -114,6 +114,11 @@ export async function handleRequest(core: FakeKubeCore, req: IncomingMessage, re
       const status = fault.status ?? 500;
       const retry = fault.retryAfterSeconds;
       const error = new KubeStatusError(status, fault.message ?? `fake fault: ${status}`, retry !== undefined ? { details: { retryAfterSeconds: retry } } : {});
+      if (fault.asEvent) {
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify({ type: 'ERROR', object: error.status })}\n`);
+        return;
+      }
       answer(status, error.status, retry !== undefined ? { 'retry-after': String(retry) } : {});
       return;
     }
