@@ -10,14 +10,18 @@ import { httpStatusOf, toClusterError } from './translate-cluster-error.ts';
 
 /** The labels previewd's ApplicationSet puts on every preview Application (argocd/applicationset.yaml). */
 export const DEFAULT_LABEL_SELECTOR = 'app.kubernetes.io/managed-by=previewd';
+/** Set to "true" on the ApplicationSet: its controller regenerates the Applications now. */
 export const APPLICATION_SET_REFRESH = 'argocd.argoproj.io/application-set-refresh';
+/** Set to "normal" on an Application: Argo CD compares it with git now (and removes the annotation). */
 export const APPLICATION_REFRESH = 'argocd.argoproj.io/refresh';
 
 const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';
 
+/** What the adapter logs through (pino's Logger fits): failures and recoveries of the watch. */
 export type ClusterLogger = WatchLogger;
 
+/** How to reach Argo CD, and the knobs tests turn (timers, randomness, timeouts). */
 export interface ArgoCdClusterOptions {
   /** Loaded by the caller (see loadKubeConfig): KUBECONFIG or the in-cluster ServiceAccount. */
   kubeConfig: KubeConfig;

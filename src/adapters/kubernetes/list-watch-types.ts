@@ -17,11 +17,13 @@ export type OpenWatch = (
   onDone: (error: unknown) => void,
 ) => Promise<{ abort(): void }>;
 
+/** The two pino levels the watch uses. */
 export interface WatchLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
 
+/** Injected so that tests can see (and shorten) every wait. */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
