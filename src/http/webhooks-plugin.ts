@@ -1,6 +1,7 @@
 import { Webhooks } from '@octokit/webhooks';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DeliveryLog } from './delivery-log.ts';
+import { lazyChildLoggerFactory } from './lazy-child-logger.ts';
 import type { WebhookHandler } from './webhook-event.ts';
 
 export interface WebhooksPluginOptions {
@@ -32,7 +33,7 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_req, body, done) => done(null, body));
 
-  app.post('/webhooks/github', { bodyLimit: options.bodyLimit }, async (request, reply) => {
+  app.post('/webhooks/github', { bodyLimit: options.bodyLimit, childLoggerFactory: lazyChildLoggerFactory }, async (request, reply) => {
     const header = (name: string): string | undefined => {
       const value = request.headers[name];
       return typeof value === 'string' && value !== '' ? value : undefined;
@@ -46,7 +47,11 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
     const raw = body.toString('utf8');
     const checks = await Promise.all(verifiers.map((v) => v.verify(raw, signature).catch(() => false)));
     if (!checks.some(Boolean)) return fail(reply, 401, 'bad_signature', 'the signature does not match the body: the webhook secret on GitHub differs from WEBHOOK_SECRET');
-    const log = request.log.child({ delivery, event: name });
+    // The delivery's fields go on each line it writes; a child logger per delivery would be made even
+    // for the many deliveries that write nothing at the configured level.
+    const log = {
+      info: (obj: object, msg: string) => request.log.info({ delivery, event: name, ...obj }, msg),
+    };
     let payload: unknown;
     try {
       const text = payloadText(raw, header('content-type'));
