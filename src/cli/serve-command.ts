@@ -1,4 +1,5 @@
 import { createLogger } from '../adapters/logger.ts';
+import { createCluster } from '../service/create-cluster.ts';
 import { createForge } from '../service/create-forge.ts';
 import { startService } from '../service/start-service.ts';
 import type { Command } from './command.ts';
@@ -17,7 +18,7 @@ SIGTERM or SIGINT: stop taking events, finish and publish what was accepted, exi
     const { settings, assets } = await loadCliSettings(io);
     const log = createLogger(settings.logLevel, io.stdout);
     const forge = createForge(settings.github, log);
-    const service = await startService({ settings, assets, log, forge, reports: forge, cluster: null });
+    const service = await startService({ settings, assets, log, forge, reports: forge, cluster: createCluster(settings, log) });
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));
