@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createOctokitForge } from '../../src/adapters/github/octokit-forge.ts';
+import { loadAssets } from '../../src/assets/load-assets.ts';
+import { loadSettings } from '../../src/domain/load-settings.ts';
+import { createCluster } from '../../src/service/create-cluster.ts';
+import { startService, type RunningService } from '../../src/service/start-service.ts';
+import { createFakeArgoCd, type FakeArgoCd } from './fake-argocd.ts';
+import { createFakeGitHub, type FakeGitHub } from './fake-github.ts';
+import { createFakeKube, type FakeKube } from './fake-kube.ts';
+import { createGitOpsRemote, type GitOpsRemote } from './gitops-remote.ts';
+import { SECRET } from './service-fixture.ts';
+import { skeletonFiles } from './skeleton-files.ts';
+import { githubHeaders, type Json } from './webhook-examples.ts';
+
+export const GITHUB_TOKEN = 'ghp_feedbackTestToken0123456789abcdefAB';
+
+/** The whole loop on loopback: previewd, a git http-backend remote, the fake GitHub, the fake Kubernetes API and Argo CD's part. */
+export interface FeedbackFixture {
+  service: RunningService;
+  remote: GitOpsRemote;
+  github: FakeGitHub;
+  kube: FakeKube;
+  argo: FakeArgoCd;
+  deliver(event: string, payload: Json): Promise<Response>;
+  /** Polls until `check` holds (bounded), then returns its value. */
+  until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export async function startFeedbackFixture(options: { reportDebounceMs?: number } = {}): Promise<FeedbackFixture> {
+  const remote = await createGitOpsRemote(skeletonFiles());
+  const github = await createFakeGitHub();
+  github.addToken(GITHUB_TOKEN);
+  const kube = await createFakeKube();
+  const argo = await createFakeArgoCd(kube, remote.bare);
+  const dataDir = await mkdtemp(join(tmpdir(), 'previewd-feedback-'));
+  const assets = await loadAssets();
+  const loaded = loadSettings({
+    PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET, GITOPS_REPO_URL: remote.url,
+    GITHUB_TOKEN, GITHUB_API_URL: github.url, KUBECONFIG: await kube.writeKubeconfig(dataDir), LOG_LEVEL: 'warn',
+  }, assets.settingsSchema, dataDir);
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  const log = pino({ level: 'warn' });
+  const forge = createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: GITHUB_TOKEN }, log, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 } });
+  const service = await startService({
+    settings: loaded.settings, assets, log, forge, reports: forge, cluster: createCluster(loaded.settings, log),
+    reportDebounceMs: options.reportDebounceMs ?? 200, lingerMs: 20,
+  });
+  let counter = 0;
+  return {
+    service, remote, github, kube, argo,
+    async deliver(event, payload) {
+      const body = JSON.stringify(payload);
+      return fetch(`${service.url}/webhooks/github`, { method: 'POST', headers: await githubHeaders(SECRET, body, event, `fb-${++counter}`), body });
+    },
+    async until(what, check, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await check();
+        if (value !== undefined && value !== false) return value;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async close() {
+      await service.stop();
+      await Promise.all([github.close(), kube.close(), remote.close()]);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
