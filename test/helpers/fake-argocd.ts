@@ -31,6 +31,7 @@ export async function createFakeArgoCd(kube: FakeKube, bare: string, repoURL = '
   const realResources = ((real.status as { resources?: Array<Record<string, unknown>> } | undefined)?.resources ?? []);
   kube.upsertApplicationSet({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: { name: 'previews', namespace: 'argocd' }, spec: { generators: [], template: {} } });
 
+  const created = new Set<string>();
   function status(id: string, base: Record<string, unknown>): void {
     kube.setStatus(id, base);
   }
@@ -51,7 +52,14 @@ export async function createFakeArgoCd(kube: FakeKube, bare: string, repoURL = '
         const preview = JSON.parse(await git(bare, ['show', `main:${path}`])) as { id: string; namespace: string };
         wanted.set(preview.id, { folder: path.slice(0, -'/preview.json'.length), namespace: preview.namespace });
       }
+      // Applications whose preview.json is gone are deleted, as the generator prunes them.
+      for (const name of created) {
+        if (wanted.has(name)) continue;
+        kube.deleteApplication(name);
+        created.delete(name);
+      }
       for (const [id, { folder, namespace }] of wanted) {
+        created.add(id);
         if (kube.get('applications', id, 'argocd')) continue;
         const app = previewApplication(real, { id, status: null });
         app.spec = { ...(app.spec as object), project: 'previews', source: { repoURL, targetRevision: 'main', path: folder }, destination: { server: 'https://kubernetes.default.svc', namespace } };
