@@ -81,4 +81,18 @@ describe('Argo CD health back into the pull request, end to end', () => {
     assert.equal(comments().length, 1);
     f.github.assertNoViolations();
   });
+
+  test('a refused .github/preview.yaml: the comment lists each problem with file and path, and the commit status fails', async () => {
+    f.github.repo('demo/app').setFile(sha(9), '.github/preview.yaml', 'replicas: 9\nenv:\n  "bad name": "<script>@everyone"\n');
+    await f.deliver('pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr: 9, sha: sha(9) }));
+    const body = () => f.github.repo('demo/app').comments(9)[0]?.body ?? '';
+    await f.until('the refusal comment', () => /refused/i.test(body().split('\n')[1] ?? ''));
+    assert.match(body(), /\.github\/preview\.yaml/);
+    assert.match(body(), /\/replicas/);
+    assert.match(body(), /\/env/);
+    assert.doesNotMatch(body(), /<script>|@everyone/, 'text from the PR cannot inject markup or mentions');
+    await f.until('a failed commit status', () => f.github.repo('demo/app').commitStatuses(sha(9)).at(-1)?.state === 'failure');
+    assert.equal(f.github.repo('demo/app').deployments().filter((d) => d.sha === sha(9)).length, 0, 'nothing deployed');
+    f.github.assertNoViolations();
+  });
 });
