@@ -1,3 +1,5 @@
+import type { PullRequestSnapshot } from '../domain/pull-request.ts';
+
 /** A repository on the forge. */
 export interface RepoRef {
   owner: string;
@@ -26,6 +28,26 @@ export interface Forge {
   /** A user's permission on the repository (`none` for a stranger). */
   permission(repo: RepoRef, user: string, ctx?: ForgeContext): Promise<RepoPermission>;
 }
+
+/** What the resync and the PR commands ask of GitHub. */
+export interface ForgeLifecycle {
+  /** One pull request as it is now, or null when it does not exist. */
+  getPullRequest(repo: RepoRef, pr: number, ctx?: ForgeContext): Promise<PullRequestSnapshot | null>;
+  /**
+   * The open pull requests of a repository (every page). Conditional on the ETags of the previous
+   * answer: when nothing changed GitHub answers 304, which costs no rate limit, and `changed` is false
+   * (the pulls are the remembered ones).
+   */
+  listOpenPullRequests(repo: RepoRef, ctx?: ForgeContext): Promise<{ pulls: PullRequestSnapshot[]; changed: boolean }>;
+  /** The repositories of an owner (organization or user), conditional like the pull requests. */
+  listOwnerRepositories(owner: string, ctx?: ForgeContext): Promise<{ repos: RepoRef[]; changed: boolean }>;
+  /** A reaction on an issue comment (👀 to acknowledge a command, then 👍 or 😕). */
+  addReaction(repo: RepoRef, commentId: number, content: CommentReaction, ctx?: ForgeContext): Promise<void>;
+  /** A new comment on the pull request (a reply to a command; not previewd's status comment). */
+  replyToPullRequest(repo: RepoRef, pr: number, body: string, ctx?: ForgeContext): Promise<void>;
+}
+
+export type CommentReaction = 'eyes' | '+1' | '-1' | 'confused' | 'rocket' | 'hooray';
 
 /** Reporting into the pull request: one comment kept up to date, a Deployment, a commit status. */
 export interface ForgeReports {
