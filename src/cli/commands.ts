@@ -3,8 +3,9 @@ import { historyCommand } from './history-command.ts';
 import { initCommand } from './init-command.ts';
 import { listCommand } from './list-command.ts';
 import { renderCommand } from './render-command.ts';
+import { rollbackCommand } from './rollback-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { simulateCommand } from './simulate-command.ts';
 
 /** Every sub-command, in the order `previewd --help` lists them. */
-export const commands: readonly Command[] = [serveCommand, simulateCommand, listCommand, historyCommand, initCommand, renderCommand];
+export const commands: readonly Command[] = [serveCommand, simulateCommand, listCommand, historyCommand, rollbackCommand, initCommand, renderCommand];

@@ -38,6 +38,16 @@ export interface IsomorphicGitStoreOptions {
    * first, for a remote), writes no ref, and refuses commits.
    */
   readOnly?: boolean;
+  /**
+   * Names previewd's private refs (default `previewd`: `refs/previewd/<branch>`). A writer beside the
+   * service in the same local repository (the CLI) takes its own, e.g. `previewd-cli`.
+   */
+  refNamespace?: string;
+  /**
+   * For one-shot writers (`previewd rollback`): start from the published branch, dropping any commit an
+   * earlier run made and could not publish, instead of replaying it on top.
+   */
+  discardUnpublished?: boolean;
 }
 
 /** The GitOps store on isomorphic-git: commits without a working tree, publishes only new objects. */
@@ -73,7 +83,7 @@ function nothing(): PublishResult {
 }
 
 export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions): Promise<IsomorphicGitStore> {
-  const repo = await openRepository(options.location, options.branch);
+  const repo = await openRepository(options.location, options.branch, options.refNamespace);
   const { ctx, transport } = repo;
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
@@ -82,8 +92,8 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
   const serial = createSerial();
   // The newest local commit and the remote tip it is built on. Readers use `tip` without waiting;
   // objects are immutable, so a reader holding an old id still reads a consistent tree.
-  let tip: string | null = await readRef(ctx, repo.localRef);
-  let base: string | null = await readRef(ctx, repo.baseRef);
+  let tip: string | null = options.discardUnpublished ? null : await readRef(ctx, repo.localRef);
+  let base: string | null = options.discardUnpublished ? null : await readRef(ctx, repo.baseRef);
   let queuedPublish: Promise<PublishResult> | null = null;
 
   async function setState(nextTip: string | null, nextBase: string | null): Promise<void> {

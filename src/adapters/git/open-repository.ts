@@ -22,12 +22,22 @@ export interface OpenedRepository {
   describe: string;
 }
 
+/** The service's refs: `refs/previewd/<branch>` and `refs/previewd/base/<branch>`. */
+export const DEFAULT_REF_NAMESPACE = 'previewd';
+
+const NAMESPACE_RE = /^[a-z][a-z0-9-]{0,62}$/;
+
 /**
  * Opens (creating when needed) the repository previewd commits in. A remote gets a bare clone without
  * a working tree; a local repository (the embedded default) is used in place, with previewd's
- * commits on a private ref until they are published to the branch.
+ * commits on a private ref until they are published to the branch. `refNamespace` names those
+ * private refs (`refs/<namespace>/…`): a second writer in the same repository (the CLI beside the
+ * service) takes one of its own, so that neither moves the other's refs; both publish by
+ * compare-and-swap on the branch.
  */
-export async function openRepository(location: GitOpsLocation, branch: string): Promise<OpenedRepository> {
+export async function openRepository(location: GitOpsLocation, branch: string, refNamespace: string = DEFAULT_REF_NAMESPACE): Promise<OpenedRepository> {
+  if (!NAMESPACE_RE.test(refNamespace)) throw new StoreStateError(`ref namespace ${JSON.stringify(refNamespace)} is not a lower-case name (letters, digits and '-')`);
+  const baseRef = `refs/${refNamespace}/base/${branch}`;
   if (location.kind === 'local') {
     const gitdir = join(location.dir, '.git');
     if (!existsSync(join(gitdir, 'HEAD'))) {
@@ -37,8 +47,8 @@ export async function openRepository(location: GitOpsLocation, branch: string): 
     return {
       ctx,
       transport: createLocalTransport(ctx, location.dir, branch),
-      localRef: `refs/previewd/${branch}`,
-      baseRef: `refs/previewd/base/${branch}`,
+      localRef: `refs/${refNamespace}/${branch}`,
+      baseRef,
       describe: location.dir,
     };
   }
@@ -58,7 +68,7 @@ export async function openRepository(location: GitOpsLocation, branch: string): 
     ctx,
     transport: createHttpTransport(ctx, { ...location, branch }, localRef),
     localRef,
-    baseRef: `refs/previewd/base/${branch}`,
+    baseRef,
     describe: location.url,
   };
 }
