@@ -3,6 +3,7 @@ import { envFolder, envLabel, type EnvRef } from './environment.ts';
 import { gitopsCommitUrl, gitopsHistoryUrl } from './gitops-web-url.ts';
 import { code, escapeMarkdownText, link, safeUrl } from './markdown-text.ts';
 import { canonicalEnvKey } from './names.ts';
+import { previewCommandLines } from './preview-command-list.ts';
 import type { ReportedState } from './report-calls.ts';
 
 export { gitopsWebUrl } from './gitops-web-url.ts';
@@ -66,16 +67,6 @@ const INTROS: Record<ReportedState, string> = {
   skipped: 'previewd does not deploy this pull request.',
 };
 
-const COMMANDS: ReadonlyArray<[command: string, what: string]> = [
-  ['/preview help', 'this list'],
-  ['/preview preserve [duration]', 'keep the environment past its TTL and the pull request’s close (e.g. `48h`, within the policy’s maximum)'],
-  ['/preview destroy', 'remove the environment now'],
-  ['/preview redeploy', 'commit the environment again from the pull request’s head'],
-  ['/preview rollback [commit]', 'restore an earlier GitOps commit of this environment (default: the one before the last)'],
-  ['/preview sleep', 'scale the environment to zero, keeping it'],
-  ['/preview wake', 'scale it back up'],
-];
-
 /** The hidden first line that finds previewd's comment on a PR: stable, lower-cased like names. */
 export function commentMarker(env: EnvRef): string {
   return `<!-- previewd:${canonicalEnvKey(env)} -->`;
@@ -102,7 +93,7 @@ export function renderComment(view: CommentView): string {
   if (facts.length > 0) out.push('', ...facts.map((line) => `- ${line}`));
   if (view.gitopsCommit || !NOTHING_RUNS.includes(view.state)) out.push('', historyLine(view));
   out.push('', '<details><summary>Commands: comment on this pull request</summary>', '');
-  out.push(...COMMANDS.map(([command, what]) => `- \`${command}\`: ${what}`), '', '</details>', '');
+  out.push(...previewCommandLines(), '', '</details>', '');
   return out.join('\n');
 }
 
