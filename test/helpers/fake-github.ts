@@ -5,11 +5,14 @@ import type { FakeRouteTable } from './fake-github/answers.ts';
 import type { Fault, PendingFault } from './fake-github/faults.ts';
 import { loadGitHubSpec, type GitHubSpec } from './fake-github/github-spec.ts';
 import { handleRequest, type FakeCore, type RecordedRequest, type Violation } from './fake-github/handle-request.ts';
+import { createRateLimitBook } from './fake-github/rate-limit.ts';
 import { appRoutes } from './fake-github/routes/app-routes.ts';
 import { repoHandle, type FakeRepo } from './fake-github/repo-handle.ts';
 import { commentRoutes } from './fake-github/routes/comment-routes.ts';
 import { deploymentRoutes } from './fake-github/routes/deployment-routes.ts';
 import { issueRoutes } from './fake-github/routes/issue-routes.ts';
+import { ownerRoutes } from './fake-github/routes/owner-routes.ts';
+import { pullRoutes } from './fake-github/routes/pull-routes.ts';
 import { repoRoutes } from './fake-github/routes/repo-routes.ts';
 import { statusRoutes } from './fake-github/routes/status-routes.ts';
 import { createState, ensureRepo, type FakeGitHubState } from './fake-github/state.ts';
@@ -18,6 +21,7 @@ export { githubSpecPath, loadGitHubSpec, type GitHubSpec } from './fake-github/g
 export { primaryRateLimit, secondaryRateLimit, serverError, type Fault } from './fake-github/faults.ts';
 export type { RecordedRequest, Violation } from './fake-github/handle-request.ts';
 export type { FakeRepo, PullFileInput } from './fake-github/repo-handle.ts';
+export type { FakePull, FakePullInput } from './fake-github/pull-state.ts';
 export type { FakeCommitStatus, FakeDeployment, FakeDeploymentStatus, FakeIssueComment, FakeReaction } from './fake-github/state.ts';
 
 /** A GitHub REST server on 127.0.0.1 that refuses, and records, every request GitHub would refuse. */
@@ -29,9 +33,17 @@ export interface FakeGitHub {
   readonly violations: Violation[];
   /** Throws, listing them, if any request was not one GitHub accepts (or the fake answered off-spec). */
   assertNoViolations(): void;
-  /** Answers the next `times` requests that match with `fault` (see `faultMatches` for the pattern). */
+  /** Answers the next `times` requests that match with `fault` (see `faultMatches` for the pattern; a RegExp may match the query too). */
   failNext(method: string, pattern: string | RegExp, fault: Fault): void;
-  repo(fullName: string, options?: { defaultBranch?: string; private?: boolean }): FakeRepo;
+  /** The repository, made on first mention (private by default; `archived` repositories are still listed). */
+  repo(fullName: string, options?: { defaultBranch?: string; private?: boolean; archived?: boolean }): FakeRepo;
+  /** Makes `login` an organization: `/orgs/{org}/...` answers for it (any other account is a user). */
+  addOrg(login: string): void;
+  /**
+   * Rate-limit points spent so far over every identity: one per authenticated request, none for a 304.
+   * Each answer also carries `x-ratelimit-limit/remaining/used/reset` for its identity's hourly window.
+   */
+  rateLimitUsed(): number;
   /** A personal token the fake accepts. */
   addToken(token: string): void;
   /** A GitHub App with its public key (or the private key, whose public half is used) and installations. */
@@ -54,11 +66,12 @@ export async function createFakeGitHub(options: FakeGitHubOptions = {}): Promise
   let baseUrl = '';
   const core: FakeCore = {
     spec: options.spec ?? loadGitHubSpec(),
-    routes: { ...repoRoutes(), ...issueRoutes(), ...commentRoutes(), ...appRoutes(), ...statusRoutes(), ...deploymentRoutes(), ...options.routes },
+    routes: { ...repoRoutes(), ...issueRoutes(), ...pullRoutes(), ...ownerRoutes(), ...commentRoutes(), ...appRoutes(), ...statusRoutes(), ...deploymentRoutes(), ...options.routes },
     state: createState(),
     faults: [] as PendingFault[],
     requests: [],
     violations: [],
+    rateLimits: createRateLimitBook(),
     baseUrl: () => baseUrl,
     now: options.now ?? (() => new Date()),
   };
@@ -84,6 +97,8 @@ export async function createFakeGitHub(options: FakeGitHubOptions = {}): Promise
       core.faults.push({ method, pattern, fault, remaining: fault.times ?? 1 });
     },
     repo: (fullName, repoOptions) => repoHandle(core.state, ensureRepo(core.state, fullName, repoOptions)),
+    addOrg: (login) => void core.state.orgs.add(login.toLowerCase()),
+    rateLimitUsed: () => core.rateLimits.spent,
     addToken: (token) => void core.state.tokens.add(token),
     addApp(app) {
       const publicKey = typeof app.key === 'string' ? createPublicKey(app.key) : app.key.type === 'private' ? createPublicKey(app.key) : app.key;

@@ -9,12 +9,26 @@ import { translateError } from './translate-error.ts';
  */
 export type ForgeCall = <T>(action: string, repo: RepoRef, ctx: ForgeContext | undefined, fn: (octokit: GitHubClient) => Promise<T>, access?: string) => Promise<T>;
 
+/** Like `ForgeCall`, for a call about an account (`owner`) rather than one repository. */
+export type OwnerCall = <T>(action: string, owner: string, ctx: ForgeContext | undefined, fn: (octokit: GitHubClient) => Promise<T>, access?: string) => Promise<T>;
+
 /** The `ForgeCall` of one forge: its clients, and the secrets its messages must never show. */
 export function createForgeCall(clients: GitHubClients, options: GitHubClientOptions): ForgeCall {
+  const translated = translating(options);
+  return (action, repo, ctx, fn, access) => translated(action, access, async () => fn(await clients.octokitFor(repo, ctx)));
+}
+
+/** The `OwnerCall` of one forge. */
+export function createOwnerCall(clients: GitHubClients, options: GitHubClientOptions): OwnerCall {
+  const translated = translating(options);
+  return (action, owner, ctx, fn, access) => translated(action, access, async () => fn(await clients.octokitForOwner(owner, ctx)));
+}
+
+function translating(options: GitHubClientOptions) {
   const secrets = [options.auth.kind === 'token' ? options.auth.token : options.auth.privateKey];
-  return async (action, repo, ctx, fn, access) => {
+  return async <T>(action: string, access: string | undefined, run: () => Promise<T>): Promise<T> => {
     try {
-      return await fn(await clients.octokitFor(repo, ctx));
+      return await run();
     } catch (error) {
       throw translateError(error, { action, auth: options.auth.kind, secrets, ...(access === undefined ? {} : { access }) });
     }

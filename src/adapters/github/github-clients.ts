@@ -1,5 +1,6 @@
 import type { ForgeContext, RepoRef } from '../../ports/forge.ts';
 import { createOctokit, type GitHubClient, type GitHubClientOptions } from './create-octokit.ts';
+import { statusOf } from './forge-call.ts';
 
 /** Hands out Octokits: one for a token, one per installation for a GitHub App, each made once. */
 export interface GitHubClients {
@@ -9,6 +10,11 @@ export interface GitHubClients {
    * which is what the scheduled resync needs. Errors are Octokit's: translate them with `translateError`.
    */
   octokitFor(repo: RepoRef, ctx?: ForgeContext): Promise<GitHubClient>;
+  /**
+   * The Octokit to list `owner`'s repositories with: with a GitHub App, `ctx.installationId`, else the
+   * App's installation on that account (organization first, then user), looked up and remembered a while.
+   */
+  octokitForOwner(owner: string, ctx?: ForgeContext): Promise<GitHubClient>;
 }
 
 // An App can be uninstalled and installed again under a new id: a looked-up id is trusted for this long.
@@ -31,11 +37,26 @@ export function createGitHubClients(options: GitHubClientOptions, now: () => num
   }
 
   function lookUpInstallation(repo: RepoRef): Promise<number> {
-    const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+    return remembered(`${repo.owner}/${repo.repo}`.toLowerCase(), (app) => app.rest.apps.getRepoInstallation({ owner: repo.owner, repo: repo.repo }).then((r) => r.data.id));
+  }
+
+  function lookUpOwnerInstallation(owner: string): Promise<number> {
+    // Keys without a slash: an account, never a repository.
+    return remembered(owner.toLowerCase(), async (app) => {
+      try {
+        return (await app.rest.apps.getOrgInstallation({ org: owner })).data.id;
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+        return (await app.rest.apps.getUserInstallation({ username: owner })).data.id;
+      }
+    });
+  }
+
+  function remembered(key: string, lookUp: (app: GitHubClient) => Promise<number>): Promise<number> {
     const cached = lookups.get(key);
     if (cached && now() - cached.at < INSTALLATION_LOOKUP_TTL_MS) return cached.id;
     appClient ??= createOctokit(options);
-    const id = appClient.rest.apps.getRepoInstallation({ owner: repo.owner, repo: repo.repo }).then((r) => r.data.id);
+    const id = lookUp(appClient);
     lookups.set(key, { id, at: now() });
     // A failed lookup is not remembered: the next call asks again.
     id.catch(() => {
@@ -52,6 +73,13 @@ export function createGitHubClients(options: GitHubClientOptions, now: () => num
       }
       const installationId = ctx?.installationId ?? (await lookUpInstallation(repo));
       return forInstallation(installationId);
+    },
+    async octokitForOwner(owner, ctx) {
+      if (options.auth.kind === 'token') {
+        single ??= createOctokit(options);
+        return single;
+      }
+      return forInstallation(ctx?.installationId ?? (await lookUpOwnerInstallation(owner)));
     },
   };
 }

@@ -1,7 +1,8 @@
-import type { Forge, ForgeReports } from '../../ports/forge.ts';
+import type { Forge, ForgeLifecycle, ForgeReports } from '../../ports/forge.ts';
 import type { GitHubClientOptions } from './create-octokit.ts';
 import { fileText, type ContentAnswer } from './file-text.ts';
-import { createForgeCall, repoName as name, statusOf } from './forge-call.ts';
+import { createForgeCall, createOwnerCall, repoName as name, statusOf } from './forge-call.ts';
+import { createForgeLifecycle } from './forge-lifecycle.ts';
 import { createForgeReports } from './forge-reports.ts';
 import { createGitHubClients, type GitHubClients } from './github-clients.ts';
 import { toRepoPermission } from './repo-permission.ts';
@@ -10,10 +11,15 @@ import { toRepoPermission } from './repo-permission.ts';
 export interface OctokitForgeOptions extends GitHubClientOptions {
   /** Items per page of list calls (GitHub's maximum, 100, by default: fewest requests). */
   perPage?: number;
+  /** Repositories and owners whose list pages are remembered for conditional requests (default 2000). */
+  rememberLists?: number;
 }
 
-/** The `Forge` and its reporting on GitHub's REST API, plus the Octokit factory for other code to share. */
-export interface OctokitForge extends Forge, ForgeReports, GitHubClients {}
+/**
+ * The `Forge`, its reporting and the lifecycle calls (resync, commands) on GitHub's REST API, plus the
+ * Octokit factory for other code to share.
+ */
+export interface OctokitForge extends Forge, ForgeReports, ForgeLifecycle, GitHubClients {}
 
 // GitHub's documented cap on "list pull request files".
 const PULL_FILES_LIMIT = 3000;
@@ -21,16 +27,21 @@ const PULL_FILES_LIMIT = 3000;
 /**
  * Creates the GitHub forge on `@octokit/rest` with the retry and throttling plugins. Every failure
  * leaves as a `ForgeError` (transient or not) whose message says what failed and how to fix it.
- * Reporting (comment, Deployments, commit status) is in `createForgeReports`.
+ * Reporting (comment, Deployments, commit status) is in `createForgeReports`, the resync's and the
+ * commands' calls in `createForgeLifecycle`.
  */
 export function createOctokitForge(options: OctokitForgeOptions): OctokitForge {
   const clients = createGitHubClients(options);
   const call = createForgeCall(clients, options);
   const perPage = options.perPage ?? 100;
 
+  const lifecycle = { auth: options.auth.kind, perPage, ...(options.rememberLists === undefined ? {} : { rememberLists: options.rememberLists }) };
+
   return {
     octokitFor: (repo, ctx) => clients.octokitFor(repo, ctx),
+    octokitForOwner: (owner, ctx) => clients.octokitForOwner(owner, ctx),
     ...createForgeReports(call, perPage),
+    ...createForgeLifecycle(call, createOwnerCall(clients, options), lifecycle),
 
     readFile(repo, path, ref, ctx) {
       const where = `${path} of ${name(repo)} at ${ref}`;

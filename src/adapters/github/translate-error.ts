@@ -87,6 +87,9 @@ function describeHttp(error: HttpErrorShape, context: ErrorContext): { text: str
   if (error.status === 404 && /\/app\/installations\/[^/]+\/access_tokens/.test(url)) {
     return { text: `${what} The GitHub App installation does not exist or does not belong to GITHUB_APP_ID.`, transient: false };
   }
+  if (error.status === 404 && /\/(?:orgs|users)\/[^/]+\/installation$/.test(url)) {
+    return { text: `${what} The GitHub App (GITHUB_APP_ID) is not installed on this account: install it there.`, transient: false };
+  }
   if (error.status === 404 && /\/installation$/.test(url)) {
     return { text: `${what} The GitHub App (GITHUB_APP_ID) is not installed on this repository: install it there.`, transient: false };
   }

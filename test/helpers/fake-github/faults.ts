@@ -22,11 +22,12 @@ export interface PendingFault {
 
 /**
  * Whether a request matches: `pattern` is an OpenAPI template (`/repos/{owner}/{repo}/contents/{path}`)
- * when it has braces, else an exact path; a RegExp is tested against the raw path.
+ * when it has braces, else an exact path; a RegExp is tested against the raw path, and against the raw
+ * path with its query (`?per_page=100&page=2`, to fail one page of a list).
  */
-export function faultMatches(pending: PendingFault, method: string, template: string | undefined, rawPath: string): boolean {
+export function faultMatches(pending: PendingFault, method: string, template: string | undefined, rawPath: string, rawPathAndQuery: string = rawPath): boolean {
   if (pending.method !== '*' && pending.method.toUpperCase() !== method.toUpperCase()) return false;
-  if (pending.pattern instanceof RegExp) return pending.pattern.test(rawPath);
+  if (pending.pattern instanceof RegExp) return pending.pattern.test(rawPath) || pending.pattern.test(rawPathAndQuery);
   return pending.pattern.includes('{') ? pending.pattern === template : pending.pattern === decodeURIComponent(rawPath);
 }
 

@@ -3,8 +3,10 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { errorBody, FakeAnswerError, type FakeAnswer, type FakeIdentity, type FakeRouteTable } from './answers.ts';
 import type { DecodedJwt } from './app-jwt.ts';
 import { authenticate } from './authenticate.ts';
+import { conditionalAnswer } from './conditional.ts';
 import { faultMatches, type PendingFault } from './faults.ts';
 import type { GitHubSpec } from './github-spec.ts';
+import { bookRequest, type RateLimitBook } from './rate-limit.ts';
 import type { FakeGitHubState } from './state.ts';
 
 /** Why a request (or the fake's own answer) is not what GitHub accepts (or sends). */
@@ -43,6 +45,7 @@ export interface FakeCore {
   faults: PendingFault[];
   requests: RecordedRequest[];
   violations: Violation[];
+  rateLimits: RateLimitBook;
   baseUrl(): string;
   now(): Date;
 }
@@ -67,14 +70,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, answer: FakeAnswer, now: Date): void {
-  const reset = Math.floor(now.getTime() / 1000) + 3600;
+function send(res: ServerResponse, answer: FakeAnswer, rateLimit: Record<string, string>): void {
   res.writeHead(answer.status, {
     'content-type': 'application/json; charset=utf-8', 'x-github-request-id': randomUUID().toUpperCase(),
-    'x-github-api-version-selected': '2022-11-28', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999',
-    'x-ratelimit-reset': String(reset), 'x-ratelimit-used': '1', 'x-ratelimit-resource': 'core', ...answer.headers,
+    'x-github-api-version-selected': '2022-11-28', ...rateLimit, ...answer.headers,
   });
-  res.end(answer.status === 204 || answer.body === undefined ? undefined : JSON.stringify(answer.body));
+  res.end(answer.status === 204 || answer.status === 304 || answer.body === undefined ? undefined : JSON.stringify(answer.body));
 }
 
 // Routing and validation: throws Refused for anything GitHub would turn away.
@@ -119,7 +120,7 @@ export async function handleRequest(core: FakeCore, req: IncomingMessage, res: S
   core.requests.push(record);
   const answer = (a: FakeAnswer) => {
     record.status = a.status;
-    send(res, a, now);
+    send(res, a, bookRequest(core.rateLimits, record.identity, a.status, now));
   };
   let admitted: ReturnType<typeof admit>;
   try {
@@ -130,7 +131,7 @@ export async function handleRequest(core: FakeCore, req: IncomingMessage, res: S
     return answer({ status: error.status, body: errorBody(error.status, error.message) });
   }
   const { operation, validator } = admitted;
-  const fault = core.faults.find((f) => faultMatches(f, method, operation.template, url.pathname));
+  const fault = core.faults.find((f) => faultMatches(f, method, operation.template, url.pathname, record.path));
   if (fault) {
     fault.remaining -= 1;
     if (fault.remaining <= 0) core.faults.splice(core.faults.indexOf(fault), 1);
@@ -164,5 +165,6 @@ export async function handleRequest(core: FakeCore, req: IncomingMessage, res: S
   }
   const shape = validator.response(result.status, result.body);
   if (shape.length) core.violations.push({ method, path: record.path, kind: 'response', status: result.status, problems: shape.slice(0, 20) });
-  answer(result);
+  // Checked as the 200 it would be; then a matching If-None-Match makes it a 304.
+  answer(record.identity === undefined ? result : conditionalAnswer(method, req.headers, record.identity, result));
 }

@@ -1,3 +1,4 @@
+import { setPull, type FakePull, type FakePullInput } from './pull-state.ts';
 import { isoSeconds, nextId, userOf, type DiffStatus, type FakeCommitStatus, type FakeDeployment, type FakeDeploymentStatus, type FakeGitHubState, type FakeIssueComment, type FakeReaction, type FakeRepoState, type RepoRole } from './state.ts';
 
 /** A pull request's changed file: a path, or a path with its status (and old path, for a rename). */
@@ -9,6 +10,11 @@ export interface FakeRepo {
   /** Puts a file at `ref` (a branch or a sha; each ref is its own snapshot). */
   setFile(ref: string, path: string, content: string | Buffer): FakeRepo;
   setPullFiles(pr: number, files: readonly PullFileInput[]): FakeRepo;
+  /** Creates or replaces pull request `n` (open by default); each call moves its `updated_at` on. */
+  setPull(n: number, input: FakePullInput): FakeRepo;
+  /** Pull request `n` as the fake holds it. */
+  pull(n: number): FakePull | undefined;
+  setArchived(archived: boolean): FakeRepo;
   /** Appends a `labeled` (or `unlabeled`) event by `actor` to the issue's timeline. */
   addLabelEvent(issue: number, label: string, actor: string, event?: 'labeled' | 'unlabeled'): FakeRepo;
   setRole(login: string, role: RepoRole): FakeRepo;
@@ -45,6 +51,15 @@ export function repoHandle(state: FakeGitHubState, repo: FakeRepoState): FakeRep
         const file = typeof f === 'string' ? { filename: f } : f;
         return { status: file.previous_filename ? 'renamed' : 'modified', additions: 1, deletions: 1, ...file };
       }));
+      return handle;
+    },
+    setPull(n, input) {
+      setPull(state, repo, n, input);
+      return handle;
+    },
+    pull: (n) => repo.pulls.get(n),
+    setArchived(archived) {
+      repo.archived = archived;
       return handle;
     },
     addLabelEvent(issue, label, actor, event = 'labeled') {

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { FakePull } from './pull-state.ts';
 
 /** A collaborator's role, as `role_name` reports it. */
 export type RepoRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
@@ -92,6 +93,8 @@ export interface FakeRepoState {
   name: string;
   defaultBranch: string;
   private: boolean;
+  /** Archived repositories are listed, with `archived: true`. */
+  archived: boolean;
   /** The App installation that covers this repository, if any. */
   installationId?: number;
   /** ref (branch or sha) → path → bytes. */
@@ -106,6 +109,7 @@ export interface FakeRepoState {
   statuses: FakeCommitStatus[];
   /** Oldest first. */
   deployments: FakeDeployment[];
+  pulls: Map<number, FakePull>;
 }
 
 export interface FakeApp {
@@ -125,6 +129,8 @@ export interface FakeUser {
 export interface FakeGitHubState {
   repos: Map<string, FakeRepoState>;
   users: Map<string, FakeUser>;
+  /** Lower-cased logins of the accounts that are organizations (the others are users). */
+  orgs: Set<string>;
   /** Personal or OAuth tokens that authenticate. */
   tokens: Set<string>;
   apps: Map<number, FakeApp>;
@@ -134,7 +140,7 @@ export interface FakeGitHubState {
 }
 
 export function createState(): FakeGitHubState {
-  return { repos: new Map(), users: new Map(), tokens: new Set(), apps: new Map(), installationTokens: new Map(), ids: { next: 1000 } };
+  return { repos: new Map(), users: new Map(), orgs: new Set(), tokens: new Set(), apps: new Map(), installationTokens: new Map(), ids: { next: 1000 } };
 }
 
 /** A time as GitHub writes it: ISO 8601 in UTC, whole seconds. */
@@ -162,7 +168,7 @@ export function userOf(state: FakeGitHubState, login: string): FakeUser {
   return user;
 }
 
-export function ensureRepo(state: FakeGitHubState, fullName: string, options: { defaultBranch?: string; private?: boolean } = {}): FakeRepoState {
+export function ensureRepo(state: FakeGitHubState, fullName: string, options: { defaultBranch?: string; private?: boolean; archived?: boolean } = {}): FakeRepoState {
   const [owner, name, extra] = fullName.split('/');
   if (!owner || !name || extra !== undefined) throw new Error(`a repository is "owner/name", not "${fullName}"`);
   const key = repoKey(owner, name);
@@ -170,8 +176,8 @@ export function ensureRepo(state: FakeGitHubState, fullName: string, options: { 
   if (!repo) {
     userOf(state, owner);
     repo = {
-      id: nextId(state), owner, name, defaultBranch: options.defaultBranch ?? 'main', private: options.private ?? true,
-      files: new Map(), pullFiles: new Map(), issueEvents: new Map(), roles: new Map(), comments: [], reactions: [], statuses: [], deployments: [],
+      id: nextId(state), owner, name, defaultBranch: options.defaultBranch ?? 'main', private: options.private ?? true, archived: options.archived ?? false,
+      files: new Map(), pullFiles: new Map(), issueEvents: new Map(), roles: new Map(), comments: [], reactions: [], statuses: [], deployments: [], pulls: new Map(),
     };
     state.repos.set(key, repo);
   }

@@ -46,7 +46,24 @@ function getRepoInstallation(req: FakeRequest, env: FakeEnv) {
   return { status: 200, body: installationJson(env, app, id, app.installations.get(id) ?? repo.owner) };
 }
 
-/** GitHub App routes: installation tokens and the installation on a repository. */
+// The App's installation on an account: `/orgs/{org}/installation` only for an organization.
+function accountInstallation(kind: 'org' | 'user') {
+  return (req: FakeRequest, env: FakeEnv) => {
+    const app = callingApp(req, env);
+    const login = (kind === 'org' ? req.params.org : req.params.username) ?? '';
+    if (kind === 'org' && !env.state.orgs.has(login.toLowerCase())) throw new FakeAnswerError(404, 'Not Found');
+    const found = [...app.installations].find(([, account]) => account.toLowerCase() === login.toLowerCase());
+    if (!found) throw new FakeAnswerError(404, 'Not Found');
+    return { status: 200, body: installationJson(env, app, found[0], found[1]) };
+  };
+}
+
+/** GitHub App routes: installation tokens, and the installation on a repository or an account. */
 export function appRoutes(): FakeRouteTable {
-  return { 'apps/create-installation-access-token': createAccessToken, 'apps/get-repo-installation': getRepoInstallation };
+  return {
+    'apps/create-installation-access-token': createAccessToken,
+    'apps/get-repo-installation': getRepoInstallation,
+    'apps/get-org-installation': accountInstallation('org'),
+    'apps/get-user-installation': accountInstallation('user'),
+  };
 }

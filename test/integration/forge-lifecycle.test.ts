@@ -1,0 +1,279 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { createOctokitForge, type OctokitForgeOptions } from '../../src/adapters/github/octokit-forge.ts';
+import { ForgeError } from '../../src/ports/forge.ts';
+import { createFakeGitHub, serverError, type FakeGitHub } from '../helpers/fake-github.ts';
+
+const TOKEN = 'ghp_previewdLifecycleToken0123456789abcdefAB';
+const silent = { warn: () => undefined };
+
+function sha(n: number, version = 0): string {
+  return `${n.toString(16)}${version.toString(16)}`.padStart(40, 'a').slice(-40);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ForgeError> {
+  const error = await promise.then(() => assert.fail('expected a ForgeError'), (e: unknown) => e);
+  assert.ok(error instanceof ForgeError, `expected a ForgeError, got ${String(error)}`);
+  return error;
+}
+
+describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
+  let github: FakeGitHub;
+
+  function forge(overrides: Partial<OctokitForgeOptions> = {}) {
+    return createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: TOKEN }, log: silent, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 }, ...overrides });
+  }
+
+  /** What `fn` cost: its requests as `METHOD operationId status`, and the rate-limit points spent. */
+  async function costOf<T>(fn: () => Promise<T>): Promise<{ result: T; requests: string[]; points: number }> {
+    const mark = github.requests.length;
+    const points = github.rateLimitUsed();
+    const result = await fn();
+    return { result, requests: github.requests.slice(mark).map((r) => `${r.method} ${r.operationId ?? r.path} ${r.status}`), points: github.rateLimitUsed() - points };
+  }
+
+  before(async () => {
+    github = await createFakeGitHub();
+    github.addToken(TOKEN);
+  });
+  afterEach(() => github.assertNoViolations());
+  after(() => github.close());
+
+  test('getPullRequest: open, draft and labelled; closed and merged; from a fork; with the caller’s installation', async () => {
+    const repo = github.repo('acme/shop');
+    repo.setPull(1, { headSha: sha(1), headRef: 'feature/login', draft: true, labels: ['preview', 'needs review'], user: 'alice' });
+    repo.setPull(2, { headSha: sha(2), state: 'closed', merged: true });
+    repo.setPull(3, { headSha: sha(3), fork: 'mallory', user: 'mallory' });
+    const shop = { owner: 'acme', repo: 'shop' };
+    const lifecycle = forge();
+    assert.deepEqual(await lifecycle.getPullRequest(shop, 1), {
+      owner: 'acme', repo: 'shop', pr: 1, state: 'open', merged: false, draft: true, headSha: sha(1), headRef: 'feature/login',
+      fork: false, author: 'alice', labels: ['preview', 'needs review'], repoUrl: 'https://github.com/acme/shop',
+    });
+    assert.deepEqual(await lifecycle.getPullRequest(shop, 2).then((p) => [p?.state, p?.merged]), ['closed', true]);
+    assert.deepEqual(await lifecycle.getPullRequest(shop, 3).then((p) => [p?.fork, p?.author]), [true, 'mallory']);
+    assert.equal((await lifecycle.getPullRequest(shop, 1, { installationId: 9 }))?.installationId, 9);
+  });
+
+  test('getPullRequest: a missing pull request is null; a repository it cannot see is an error, never null', async () => {
+    github.repo('acme/shop');
+    const lifecycle = forge();
+    const missing = await costOf(() => lifecycle.getPullRequest({ owner: 'acme', repo: 'shop' }, 999));
+    assert.equal(missing.result, null);
+    assert.deepEqual(missing.requests, ['GET pulls/get 404', 'GET repos/get 200']);
+    const hidden = await rejection(lifecycle.getPullRequest({ owner: 'acme', repo: 'hidden' }, 1));
+    assert.equal(hidden.status, 404);
+    assert.equal(hidden.transient, false);
+    assert.match(hidden.message, /reading pull request acme\/hidden#1 failed: GitHub answered 404/);
+  });
+
+  test('listOpenPullRequests: open ones only, newest first; unchanged → one 304 and no rate limit; a push → 200 and the new list', async () => {
+    const repo = github.repo('acme/cond');
+    for (let n = 1; n <= 5; n += 1) repo.setPull(n, { headSha: sha(n), state: n === 2 || n === 4 ? 'closed' : 'open' });
+    const cond = { owner: 'acme', repo: 'cond' };
+    const lifecycle = forge();
+    const first = await costOf(() => lifecycle.listOpenPullRequests(cond));
+    assert.deepEqual(first.result.pulls.map((p) => p.pr), [5, 3, 1]);
+    assert.equal(first.result.changed, true);
+    assert.deepEqual(first.requests, ['GET pulls/list 200']);
+    assert.equal(first.points, 1);
+    assert.equal(github.requestsFor('pulls/list').at(-1)?.path, '/repos/acme/cond/pulls?state=open&per_page=100');
+
+    const again = await costOf(() => lifecycle.listOpenPullRequests(cond));
+    assert.deepEqual(again.requests, ['GET pulls/list 304']);
+    assert.equal(again.points, 0);
+    assert.deepEqual(again.result, { pulls: first.result.pulls, changed: false });
+    assert.match(String(github.requestsFor('pulls/list').at(-1)?.headers['if-none-match']), /^W\/"[0-9a-f]{64}"$/);
+
+    repo.setPull(3, { headSha: sha(3, 1) });
+    const pushed = await costOf(() => lifecycle.listOpenPullRequests(cond));
+    assert.deepEqual(pushed.requests, ['GET pulls/list 200']);
+    assert.equal(pushed.points, 1);
+    assert.equal(pushed.result.changed, true);
+    assert.equal(pushed.result.pulls.find((p) => p.pr === 3)?.headSha, sha(3, 1));
+
+    repo.setPull(5, { headSha: sha(5), state: 'closed' });
+    assert.deepEqual((await lifecycle.listOpenPullRequests(cond)).pulls.map((p) => p.pr), [3, 1]);
+    // Another forge remembers nothing: a plain 200.
+    assert.deepEqual((await costOf(() => forge().listOpenPullRequests(cond))).requests, ['GET pulls/list 200']);
+  });
+
+  test('listOpenPullRequests: 120 open pull requests over two pages; a push to one on page 2 is seen though page 1 is a 304', async () => {
+    const repo = github.repo('acme/big');
+    for (let n = 1; n <= 120; n += 1) repo.setPull(n, { headSha: sha(n) });
+    const big = { owner: 'acme', repo: 'big' };
+    const lifecycle = forge();
+    const first = await costOf(() => lifecycle.listOpenPullRequests(big));
+    assert.equal(first.result.pulls.length, 120);
+    assert.deepEqual(first.result.pulls.map((p) => p.pr), Array.from({ length: 120 }, (_, i) => 120 - i));
+    assert.deepEqual(first.requests, ['GET pulls/list 200', 'GET pulls/list 200']);
+    assert.equal(github.requestsFor('pulls/list').at(-1)?.path, '/repos/acme/big/pulls?state=open&per_page=100&page=2');
+
+    const again = await costOf(() => lifecycle.listOpenPullRequests(big));
+    assert.deepEqual(again.requests, ['GET pulls/list 304', 'GET pulls/list 304']);
+    assert.equal(again.points, 0);
+    assert.equal(again.result.changed, false);
+    assert.equal(again.result.pulls.length, 120);
+
+    repo.setPull(5, { headSha: sha(5, 1) });
+    const pushed = await costOf(() => lifecycle.listOpenPullRequests(big));
+    assert.deepEqual(pushed.requests, ['GET pulls/list 304', 'GET pulls/list 200']);
+    assert.equal(pushed.points, 1);
+    assert.equal(pushed.result.changed, true);
+    assert.equal(pushed.result.pulls.find((p) => p.pr === 5)?.headSha, sha(5, 1));
+  });
+
+  test('listOpenPullRequests: a full page with nothing after it is followed by a look at the next, which catches an old pull request reopened', async () => {
+    const repo = github.repo('acme/full');
+    repo.setPull(1, { headSha: sha(1), state: 'closed' });
+    for (let n = 2; n <= 101; n += 1) repo.setPull(n, { headSha: sha(n) });
+    const full = { owner: 'acme', repo: 'full' };
+    const lifecycle = forge();
+    assert.deepEqual((await costOf(() => lifecycle.listOpenPullRequests(full))).requests, ['GET pulls/list 200']);
+    const second = await costOf(() => lifecycle.listOpenPullRequests(full));
+    assert.deepEqual(second.requests, ['GET pulls/list 304', 'GET pulls/list 200']);
+    assert.equal(second.result.changed, false, 'an empty page 2 adds nothing');
+    const third = await costOf(() => lifecycle.listOpenPullRequests(full));
+    assert.deepEqual([third.requests, third.points], [['GET pulls/list 304', 'GET pulls/list 304'], 0]);
+    // Reopened: #1 sorts last, so page 1 is the same and only page 2 tells.
+    repo.setPull(1, { headSha: sha(1) });
+    const reopened = await costOf(() => lifecycle.listOpenPullRequests(full));
+    assert.deepEqual(reopened.requests, ['GET pulls/list 304', 'GET pulls/list 200']);
+    assert.equal(reopened.result.changed, true);
+    assert.equal(reopened.result.pulls.length, 101);
+  });
+
+  test('listOpenPullRequests: a failure on page 2 is a transient error, and the next round starts clean', async () => {
+    const repo = github.repo('acme/flaky');
+    for (let n = 1; n <= 150; n += 1) repo.setPull(n, { headSha: sha(n) });
+    const flaky = { owner: 'acme', repo: 'flaky' };
+    const lifecycle = forge({ retries: 0 });
+    github.failNext('GET', /\/repos\/acme\/flaky\/pulls\?.*page=2/, serverError(502));
+    const error = await rejection(lifecycle.listOpenPullRequests(flaky));
+    assert.equal(error.transient, true);
+    assert.match(error.message, /listing the open pull requests of acme\/flaky failed/);
+    const next = await lifecycle.listOpenPullRequests(flaky);
+    assert.deepEqual([next.pulls.length, next.changed], [150, true]);
+  });
+
+  test('listOpenPullRequests: a pull request previewd cannot read fails the list (not dropped: that would read as closed)', async () => {
+    github.repo('acme/odd').setPull(1, { headSha: sha(1) });
+    const raw = await fetch(`${github.url}/repos/acme/odd/pulls`, { headers: { authorization: `token ${TOKEN}`, 'user-agent': 't' } }).then((r) => r.json() as Promise<Array<Record<string, any>>>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    raw[0]!.head.sha = 'not-a-sha';
+    github.failNext('GET', '/repos/{owner}/{repo}/pulls', { status: 200, body: raw });
+    const error = await rejection(forge().listOpenPullRequests({ owner: 'acme', repo: 'odd' }));
+    assert.equal(error.transient, false);
+    assert.match(error.message, /cannot read \(pull\.head\.sha: "not-a-sha" is not a commit sha/);
+  });
+
+  test('listOwnerRepositories: an organization’s repositories, archived left out, conditional the same way', async () => {
+    github.addOrg('orgco');
+    github.repo('orgco/shop');
+    github.repo('orgco/api', { private: false });
+    github.repo('orgco/old', { archived: true });
+    const lifecycle = forge();
+    const first = await costOf(() => lifecycle.listOwnerRepositories('orgco'));
+    assert.deepEqual(first.result.repos.map((r) => `${r.owner}/${r.repo}`).sort(), ['orgco/api', 'orgco/shop']);
+    assert.deepEqual(first.requests, ['GET repos/list-for-org 200']);
+    const again = await costOf(() => lifecycle.listOwnerRepositories('orgco'));
+    assert.deepEqual([again.requests, again.points, again.result.changed], [['GET repos/list-for-org 304'], 0, false]);
+    github.repo('orgco/new');
+    const added = await lifecycle.listOwnerRepositories('orgco');
+    assert.deepEqual([added.changed, added.repos.length], [true, 3]);
+  });
+
+  test('listOwnerRepositories: a user falls back from /orgs to /users (public repositories), once', async () => {
+    github.repo('solo/site', { private: false });
+    github.repo('solo/secret');
+    const lifecycle = forge();
+    const first = await costOf(() => lifecycle.listOwnerRepositories('solo'));
+    assert.deepEqual(first.result.repos, [{ owner: 'solo', repo: 'site' }]);
+    assert.deepEqual(first.requests, ['GET repos/list-for-org 404', 'GET repos/list-for-user 200']);
+    const again = await costOf(() => lifecycle.listOwnerRepositories('solo'));
+    assert.deepEqual([again.requests, again.points, again.result.changed], [['GET repos/list-for-user 304'], 0, false]);
+    const nobody = await rejection(lifecycle.listOwnerRepositories('nobody-at-all'));
+    assert.deepEqual([nobody.status, nobody.transient], [404, false]);
+  });
+
+  test('addReaction: 👀 then 👍 on a comment, the same one twice is one; a deleted comment is a non-transient error', async () => {
+    const repo = github.repo('acme/react').addComment(7, '/preview preserve 48h', 'alice');
+    const commentId = repo.comments(7)[0]!.id;
+    const react = { owner: 'acme', repo: 'react' };
+    const lifecycle = forge();
+    await lifecycle.addReaction(react, commentId, 'eyes');
+    await lifecycle.addReaction(react, commentId, 'eyes');
+    await lifecycle.addReaction(react, commentId, '+1');
+    assert.deepEqual(repo.reactions(commentId).map((r) => [r.content, r.user]), [['eyes', 'previewd-user'], ['+1', 'previewd-user']]);
+    assert.deepEqual(github.requestsFor('reactions/create-for-issue-comment').map((r) => r.status), [201, 200, 201]);
+    repo.deleteComment(commentId);
+    const error = await rejection(lifecycle.addReaction(react, commentId, 'confused'));
+    assert.deepEqual([error.status, error.transient], [404, false]);
+  });
+
+  test('replyToPullRequest: a new comment each time; a body past GitHub’s 65536 characters is cut, not refused', async () => {
+    const repo = github.repo('acme/reply');
+    const lifecycle = forge();
+    await lifecycle.replyToPullRequest({ owner: 'acme', repo: 'reply' }, 4, 'Preserved until 2026-01-03 00:00 UTC.');
+    await lifecycle.replyToPullRequest({ owner: 'acme', repo: 'reply' }, 4, `${'x'.repeat(70_000)}`);
+    const comments = repo.comments(4);
+    assert.equal(comments.length, 2);
+    assert.equal(comments[0]?.body, 'Preserved until 2026-01-03 00:00 UTC.');
+    assert.ok(comments[1]!.body.length <= 65536 && comments[1]!.body.endsWith('…'));
+    const refused = await rejection(lifecycle.replyToPullRequest({ owner: 'acme', repo: 'nowhere' }, 4, 'hi'));
+    assert.deepEqual([refused.status, refused.transient], [404, false]);
+  });
+});
+
+describe('ForgeLifecycle as a GitHub App', () => {
+  const APP_ID = 5151;
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  let github: FakeGitHub;
+
+  function appForge() {
+    return createOctokitForge({ baseUrl: github.url, auth: { kind: 'app', appId: APP_ID, privateKey: keys.privateKey }, log: silent, retryBaseDelayMs: 5 });
+  }
+
+  before(async () => {
+    github = await createFakeGitHub();
+    github.addApp({ appId: APP_ID, key: keys.publicKey, installations: { 77: 'acme', 88: 'octo' } });
+    github.addOrg('acme');
+    github.repo('acme/shop');
+    github.repo('acme/api');
+    github.repo('acme/old', { archived: true });
+    github.repo('other/x');
+    github.repo('octo/blog').setInstallation(88);
+  });
+  afterEach(() => github.assertNoViolations());
+  after(() => github.close());
+
+  test('listOwnerRepositories lists the installation’s repositories: looked up on the organization, then conditional', async () => {
+    const forge = appForge();
+    const first = await forge.listOwnerRepositories('acme');
+    assert.deepEqual(first.repos.map((r) => r.repo).sort(), ['api', 'shop']);
+    assert.equal(first.changed, true);
+    assert.deepEqual(github.requestsFor('apps/get-org-installation').map((r) => r.status), [200]);
+    const list = github.requestsFor('apps/list-repos-accessible-to-installation');
+    assert.equal(list.at(-1)?.identity?.kind, 'installation');
+    const points = github.rateLimitUsed();
+    const again = await forge.listOwnerRepositories('acme');
+    assert.deepEqual([again.changed, again.repos.length], [false, 2]);
+    assert.equal(github.requestsFor('apps/list-repos-accessible-to-installation').at(-1)?.status, 304);
+    assert.equal(github.rateLimitUsed(), points, 'a 304 costs no point; the installation lookup is remembered');
+  });
+
+  test('a user account’s installation is found after the organization lookup says 404; the webhook’s installation needs no lookup', async () => {
+    const forge = appForge();
+    assert.deepEqual((await forge.listOwnerRepositories('octo')).repos, [{ owner: 'octo', repo: 'blog' }]);
+    assert.deepEqual(github.requestsFor('apps/get-user-installation').map((r) => r.status), [200]);
+    const lookups = github.requestsFor('apps/get-org-installation').length + github.requestsFor('apps/get-user-installation').length;
+    assert.deepEqual((await appForge().listOwnerRepositories('acme', { installationId: 77 })).repos.length, 2);
+    assert.equal(github.requestsFor('apps/get-org-installation').length + github.requestsFor('apps/get-user-installation').length, lookups);
+  });
+
+  test('an account without the App is a non-transient error that says so', async () => {
+    const error = await rejection(appForge().listOwnerRepositories('other'));
+    assert.deepEqual([error.status, error.transient], [404, false]);
+    assert.match(error.message, /not installed on this account/);
+  });
+});
