@@ -66,6 +66,10 @@ describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
     assert.equal(hidden.status, 404);
     assert.equal(hidden.transient, false);
     assert.match(hidden.message, /reading pull request acme\/hidden#1 failed: GitHub answered 404/);
+    // The repository check failing for a passing reason is that failure (retried later), not a verdict.
+    github.failNext('GET', '/repos/{owner}/{repo}', serverError(502));
+    const flaky = await rejection(forge({ retries: 0 }).getPullRequest({ owner: 'acme', repo: 'shop' }, 998));
+    assert.deepEqual([flaky.status, flaky.transient], [502, true]);
   });
 
   test('listOpenPullRequests: open ones only, newest first; unchanged → one 304 and no rate limit; a push → 200 and the new list', async () => {

@@ -24,9 +24,9 @@ export async function getPullRequest(octokit: GitHubClient, repo: RepoRef, pr: n
     if (statusOf(error) !== 404) throw error;
     try {
       await octokit.rest.repos.get({ owner: repo.owner, repo: repo.repo });
-    } catch {
-      // Whatever the repository check says, the pull request's own 404 is the error to report.
-      throw error;
+    } catch (repoError) {
+      // Hidden or gone: the pull request's own 404 says so. Anything else (a 502) is that failure, retried.
+      throw statusOf(repoError) === 404 ? error : repoError;
     }
     return null;
   }
