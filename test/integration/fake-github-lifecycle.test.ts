@@ -102,5 +102,11 @@ describe('the fake GitHub: pull requests, account lists, conditional requests an
     assert.deepEqual(names((await get('/users/someone/repos')).json), ['someone/pub']);
     assert.equal((await get('/users/no-such-user/repos')).status, 404);
     assert.equal((await get('/installation/repositories')).status, 403);
+    assert.ok(names((await get('/user/repos')).json).includes('someone/priv'), 'a token’s own list has private repositories');
+  });
+
+  test('a pull request set without files lists none (an unknown one is a 404)', async () => {
+    assert.deepEqual((await get('/repos/acme/shop/pulls/3/files')).json, []);
+    assert.equal((await get('/repos/acme/shop/pulls/99/files')).status, 404);
   });
 });

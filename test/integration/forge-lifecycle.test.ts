@@ -187,15 +187,19 @@ describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
     assert.deepEqual([added.changed, added.repos.length], [true, 3]);
   });
 
-  test('listOwnerRepositories: a user falls back from /orgs to /users (public repositories), once', async () => {
+  test('listOwnerRepositories: a user falls back from /orgs (once) to the user’s public repositories and the token’s own private ones', async () => {
     github.repo('solo/site', { private: false });
     github.repo('solo/secret');
+    github.repo('solo/gone', { archived: true });
     const lifecycle = forge();
     const first = await costOf(() => lifecycle.listOwnerRepositories('solo'));
-    assert.deepEqual(first.result.repos, [{ owner: 'solo', repo: 'site' }]);
-    assert.deepEqual(first.requests, ['GET repos/list-for-org 404', 'GET repos/list-for-user 200']);
+    assert.deepEqual(first.result.repos, [{ owner: 'solo', repo: 'site' }, { owner: 'solo', repo: 'secret' }]);
+    assert.deepEqual(first.requests, ['GET repos/list-for-org 404', 'GET repos/list-for-user 200', 'GET repos/list-for-authenticated-user 200']);
     const again = await costOf(() => lifecycle.listOwnerRepositories('solo'));
-    assert.deepEqual([again.requests, again.points, again.result.changed], [['GET repos/list-for-user 304'], 0, false]);
+    assert.deepEqual([again.requests, again.points, again.result.changed], [['GET repos/list-for-user 304', 'GET repos/list-for-authenticated-user 304'], 0, false]);
+    github.repo('solo/private-new');
+    const added = await lifecycle.listOwnerRepositories('solo');
+    assert.deepEqual([added.changed, added.repos.map((r) => r.repo).sort()], [true, ['private-new', 'secret', 'site']]);
     const nobody = await rejection(lifecycle.listOwnerRepositories('nobody-at-all'));
     assert.deepEqual([nobody.status, nobody.transient], [404, false]);
   });

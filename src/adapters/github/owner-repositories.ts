@@ -21,8 +21,10 @@ export interface OwnerMemory {
  * The repositories of `owner` that previews can apply to (archived and disabled ones left out), each
  * list page conditional on its ETag. With a GitHub App: the installation's repositories on that account
  * (`GET /installation/repositories`). With a token: the organization's (`GET /orgs/{org}/repos`), or on a
- * 404 the user's (`GET /users/{username}/repos`, which lists only public repositories), remembered so
- * that a user costs no 404 next time. Errors are Octokit's.
+ * 404 the user's, remembered so that a user costs no 404 next time. A user's are two lists: the public
+ * ones (`GET /users/{username}/repos` lists no private repository, whoever asks) and those of the
+ * token's own (`GET /user/repos`: its user's private repositories and the ones it collaborates on).
+ * Errors are Octokit's.
  */
 export async function listOwnerRepositories(octokit: GitHubClient, memory: OwnerMemory, owner: string, auth: 'token' | 'app', perPage: number): Promise<{ repos: RepoRef[]; changed: boolean }> {
   const wanted = owner.toLowerCase();
@@ -45,8 +47,13 @@ export async function listOwnerRepositories(octokit: GitHubClient, memory: Owner
   return { repos, changed: listed.changed };
 }
 
-function userRepositories(octokit: GitHubClient, memory: OwnerMemory, owner: string, perPage: number) {
-  return listConditionally(octokit, memory.pages, `user ${owner.toLowerCase()}`, request('GET /users/{username}/repos', { username: owner, type: 'owner' }, perPage, (data) => data));
+async function userRepositories(octokit: GitHubClient, memory: OwnerMemory, owner: string, perPage: number): Promise<{ items: ListedRepository[]; changed: boolean }> {
+  const listed = await listConditionally(octokit, memory.pages, `user ${owner.toLowerCase()}`, request('GET /users/{username}/repos', { username: owner, type: 'owner' }, perPage, (data) => data));
+  // Remembered per owner, though it is one list: one owner's round must not use up another's change.
+  const own = await listConditionally(octokit, memory.pages, `token ${owner.toLowerCase()}`, request('GET /user/repos', {}, perPage, (data) => data));
+  const seen = new Set(listed.items.map((r) => `${r.owner}/${r.repo}`.toLowerCase()));
+  const more = own.items.filter((r) => r.owner.toLowerCase() === owner.toLowerCase() && !seen.has(`${r.owner}/${r.repo}`.toLowerCase()));
+  return { items: [...listed.items, ...more], changed: listed.changed || own.changed };
 }
 
 function request(route: string, params: Record<string, unknown>, perPage: number, itemsOf: (data: unknown) => unknown): ListRequest<ListedRepository> {

@@ -8,7 +8,9 @@ const PULL_FILES_LIMIT = 3000;
 
 function listPullFiles(req: FakeRequest, env: FakeEnv) {
   const repo = repoOf(req, env);
-  const files = repo.pullFiles.get(Number(req.params.pull_number));
+  const n = Number(req.params.pull_number);
+  // A pull request set with `setPull` and no files changes nothing; an unknown number is a 404.
+  const files = repo.pullFiles.get(n) ?? (repo.pulls.has(n) ? [] : undefined);
   if (!files) throw new FakeAnswerError(404, 'Not Found');
   const api = `${env.baseUrl}/repos/${repo.owner}/${repo.name}`;
   const all = files.slice(0, PULL_FILES_LIMIT).map((f) => {

@@ -46,6 +46,14 @@ function listForUser(req: FakeRequest, env: FakeEnv) {
   return { status: 200, body: page.items, headers: page.headers };
 }
 
+// The fake's tokens see every repository (as `repoOf` lets them): the token's user is taken to own or
+// collaborate on all of them. An installation token is refused, as GitHub refuses it.
+function listForAuthenticatedUser(req: FakeRequest, env: FakeEnv) {
+  if (req.identity.kind !== 'token') throw new FakeAnswerError(403, 'Resource not accessible by integration');
+  const page = paginate(newestFirst([...env.state.repos.values()]).map((r) => repositoryJson(env, r)), req);
+  return { status: 200, body: page.items, headers: page.headers };
+}
+
 function listForInstallation(req: FakeRequest, env: FakeEnv) {
   if (req.identity.kind !== 'installation') throw new FakeAnswerError(403, 'You must authenticate with an installation access token in order to list repositories for an installation.');
   const repos = newestFirst([...env.state.repos.values()].filter((r) => visible(req, env, r)));
@@ -53,7 +61,12 @@ function listForInstallation(req: FakeRequest, env: FakeEnv) {
   return { status: 200, body: { total_count: repos.length, repositories: page.items, repository_selection: 'all' }, headers: page.headers };
 }
 
-/** An account's repositories: an organization's, a user's (public only), an installation's. */
+/** An account's repositories: an organization's, a user's (public only), the token's own, an installation's. */
 export function ownerRoutes(): FakeRouteTable {
-  return { 'repos/list-for-org': listForOrg, 'repos/list-for-user': listForUser, 'apps/list-repos-accessible-to-installation': listForInstallation };
+  return {
+    'repos/list-for-org': listForOrg,
+    'repos/list-for-user': listForUser,
+    'repos/list-for-authenticated-user': listForAuthenticatedUser,
+    'apps/list-repos-accessible-to-installation': listForInstallation,
+  };
 }
