@@ -18,7 +18,7 @@ SIGTERM or SIGINT: stop taking events, finish and publish what was accepted, exi
     const { settings, assets } = await loadCliSettings(io);
     const log = createLogger(settings.logLevel, io.stdout);
     const forge = createForge(settings.github, log);
-    const service = await startService({ settings, assets, log, forge, reports: forge, cluster: createCluster(settings, log) });
+    const service = await startService({ settings, assets, log, forge, reports: forge, lifecycle: forge, cluster: createCluster(settings, log) });
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));

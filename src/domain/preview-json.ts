@@ -15,6 +15,8 @@ export interface PreviewJson {
   updatedAt: string;
   expiresAt: string | null;
   preservedUntil: string | null;
+  /** Present (and true) only while `/preview sleep` holds the app at zero replicas. */
+  sleeping?: true;
 }
 
 /** Stable text: fixed key order, two-space indent, final newline, so equal data makes equal bytes. */
@@ -32,6 +34,7 @@ export function formatPreviewJson(preview: PreviewJson): string {
     updatedAt: preview.updatedAt,
     expiresAt: preview.expiresAt,
     preservedUntil: preview.preservedUntil,
+    ...(preview.sleeping ? { sleeping: true as const } : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

@@ -18,6 +18,8 @@ export interface PrFacts extends EnvRef {
   /** From the environment's existing preview.json, so that an update keeps it. */
   createdAt?: string;
   preservedUntil?: string | null;
+  /** `/preview sleep`: the app's Deployments at zero replicas until `/preview wake`. */
+  sleeping?: boolean;
 }
 
 /** The text of the files in `templates/`, loaded once by the caller (see src/assets). */
@@ -103,6 +105,7 @@ export function renderOverlay(input: RenderInput): Checked<RenderedPreview> {
     updatedAt: now,
     expiresAt: new Date(pr.now.getTime() + effective.ttlMs).toISOString(),
     preservedUntil: pr.preservedUntil ?? null,
+    ...(pr.sleeping ? { sleeping: true as const } : {}),
   };
   const files = new Map<string, string>([
     ['kustomization.yaml', renderKustomization(input, { namespace, labels, tag, effective })],
@@ -132,7 +135,7 @@ function renderKustomization(input: RenderInput, facts: KustomizationFacts): str
   const envFrom = [{ configMapRef: { name: 'preview-env' } }, ...effective.addons.map((a) => ({ secretRef: { name: `${a}-connection` } }))];
   const container = '/spec/template/spec/containers/0';
   const appPatch = [
-    { op: 'add', path: '/spec/replicas', value: effective.replicas },
+    { op: 'add', path: '/spec/replicas', value: input.pr.sleeping ? 0 : effective.replicas },
     { op: 'add', path: `${container}/resources`, value: effective.resources },
     { op: 'add', path: `${container}/envFrom`, value: envFrom },
   ];

@@ -1,3 +1,4 @@
+import type { ActionOutcome } from '../domain/action-outcome.ts';
 import type { EnvRef } from '../domain/environment.ts';
 import type { HistoryRecord } from '../ports/gitops-store.ts';
 
@@ -25,12 +26,7 @@ export interface PreviewSummary {
   commit: string | null;
 }
 
-/** What a write through the API (or a command) came to. */
-export type ActionOutcome =
-  | { status: 'committed'; commit: string; message: string }
-  | { status: 'unchanged'; message: string }
-  | { status: 'refused'; message: string }
-  | { status: 'not-found'; message: string };
+export type { ActionOutcome } from '../domain/action-outcome.ts';
 
 /**
  * What the HTTP API needs of previewd: reads from the GitOps tree and the live state, and writes that

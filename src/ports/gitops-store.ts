@@ -23,6 +23,8 @@ export interface PublishedCommit {
   local: string;
   /** The id on the remote. */
   commit: string;
+  /** The commit's subject (`preview(acme/shop#42): update to 1a2b3c4`). */
+  subject: string;
 }
 
 /**
@@ -94,7 +96,7 @@ export interface GitOpsStore {
   /** A file anywhere in the tree (e.g. `previewd.yaml`), or null. */
   readFile(path: string, at?: string): Promise<string | null>;
   /** The environment's commits, newest first (`git log --first-parent -- <folder>`), from the tip or `from`. */
-  history(env: EnvRef, options?: { limit?: number; from?: string | null }): Promise<HistoryRecord[]>;
+  history(env: EnvRef, options?: { limit?: number; from?: string | null; maxCommits?: number }): Promise<HistoryRecord[]>;
   /**
    * Whether `revision` (e.g. what Argo CD synced) is `commit` or a descendant of it: other
    * environments' commits move the branch on. Fetches once when the revision is unknown locally;

@@ -7,6 +7,8 @@ import type { ReportText } from './pr-reporter.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
 import { reportView } from './report-view.ts';
 
+const EXPIRY_WARNING_MS = 60 * 60_000;
+
 export interface ComposeDeps {
   cluster: Pick<Cluster, 'get'> | null;
   store: Pick<GitOpsStore, 'contains'>;
@@ -31,16 +33,26 @@ export function composeReport(deps: ComposeDeps): (status: PreviewStatus) => Pro
     });
     if (view === null) return null;
     const url = view.url ?? status.preview?.url ?? null;
+    // One warning, an hour before the TTL ends (the report is asked again at that moment).
+    const expires = status.preview?.expiresAt ? Date.parse(status.preview.expiresAt) : null;
+    const preserved = status.preview?.preservedUntil ? Date.parse(status.preview.preservedUntil) > now.getTime() : false;
+    const warnAt = expires !== null && !preserved ? expires - EXPIRY_WARNING_MS : null;
+    const warning = warnAt !== null && now.getTime() >= warnAt && expires !== null && now.getTime() < expires
+      ? `⏰ This preview expires within the hour; \`/preview preserve\` keeps it longer.`
+      : null;
     const comment: CommentView = {
       env: status.env, state: view.state, url, namespace: status.preview?.namespace ?? null, sha: status.sha ?? null,
       repoUrl: status.repoUrl ?? null, gitopsCommit: status.commit ?? null, gitopsWeb: deps.gitopsWeb, gitopsBranch: deps.gitopsBranch,
-      sync: view.sync, health: view.health, reasons: view.reasons, note: view.note ?? null, problems: status.problems ?? [],
+      sync: view.sync, health: view.health, reasons: view.reasons, note: [warning, view.note].filter(Boolean).join(' ') || null, problems: status.problems ?? [],
       expiresAt: status.preview?.expiresAt ?? null, preservedUntil: status.preview?.preservedUntil ?? null,
     };
     const deployment = deploymentStateFor(view.state);
     const commit = commitStatusFor(view.state);
     const waitingForPickup = view.state === 'committed' && deps.cluster !== null && status.published && status.publishedAt;
     const pickupAt = waitingForPickup ? new Date(Date.parse(status.publishedAt ?? '') + (deps.pickupTimeoutMs ?? DEFAULT_PICKUP_TIMEOUT_MS) + 1000) : null;
+    const recheck = [pickupAt, warnAt !== null && warnAt > now.getTime() ? new Date(warnAt + 1000) : null]
+      .filter((d): d is Date => d !== null && d > now)
+      .sort((a, b) => a.getTime() - b.getTime())[0];
     return {
       marker: commentMarker(status.env),
       comment: renderComment(comment),
@@ -51,7 +63,7 @@ export function composeReport(deps: ComposeDeps): (status: PreviewStatus) => Pro
         description: commit?.description ?? view.state, ...(url && deployment === 'success' ? { url } : {}),
       },
       commitStatus: commit === null || commit.state === 'pending' ? null : { state: commit.state, description: commit.description, ...(url ? { targetUrl: url } : {}) },
-      ...(pickupAt && pickupAt > now ? { recheckAt: pickupAt } : {}),
+      ...(recheck ? { recheckAt: recheck } : {}),
     };
   };
 }

@@ -4,10 +4,12 @@ import { isTransient } from './errors.ts';
 import { createPreviewStatusBook, type PreviewStatus, type PreviewStatusBook } from './preview-status-book.ts';
 import { createPublisher, type Publisher, type PublisherLogger } from './publisher.ts';
 import { reconcilePreview, type ReconcileDeps, type ReconcileLogger } from './reconcile-preview.ts';
+import { createWaitingLine } from './waiting-line.ts';
 import { mergeRequests, type ReconcileRequest } from './reconcile-request.ts';
 import { createWorkQueue } from './work-queue.ts';
 
-export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log'> {
+export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log' | 'waiting' | 'enqueue' | 'lifecycle'> {
+  lifecycle?: ReconcileDeps['lifecycle'];
   log: ReconcileLogger & PublisherLogger & { error(obj: object, msg: string): void };
   /** Environments worked on at once (the store serializes the commits themselves). */
   concurrency?: number;
@@ -49,7 +51,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       options.onPublished?.(result);
     },
   });
-  const deps: ReconcileDeps = { ...options, publisher, statuses };
+  // The queue is made below; the reconcile step reaches it through this late-bound function.
+  let enqueue: (req: ReconcileRequest) => boolean = () => false;
+  const deps: ReconcileDeps = {
+    ...options, lifecycle: options.lifecycle ?? null, publisher, statuses, waiting: createWaitingLine(), enqueue: (req) => void enqueue(req),
+  };
   const queue = createWorkQueue<ReconcileRequest>({
     concurrency: options.concurrency ?? 4,
     settleMs: options.settleMs ?? 250,
@@ -58,17 +64,21 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     classify: (err) => (isTransient(err) ? 'transient' : 'terminal'),
     backoff: { baseMs: 500, maxMs: 60_000 },
     onFailure(key, req, err, kind, attempt) {
-      const fields = { env: key, delivery: req.delivery, sha: req.snapshot.headSha, err, attempt };
+      const item = req.items[0];
+      const fields = { env: key, cause: item?.cause, delivery: item?.delivery, err, attempt };
       if (kind === 'transient') {
         options.log.warn(fields, 'reconcile failed; retrying with backoff');
         return;
       }
       options.log.error(fields, 'reconcile failed and will not be retried');
-      statuses.set({ env: req.env, state: 'failed', reason: err instanceof Error ? err.message : String(err), sha: req.snapshot.headSha, at: options.now().toISOString() });
+      const message = err instanceof Error ? err.message : String(err);
+      statuses.set({ env: req.env, state: 'failed', reason: message, ...(item?.kind === 'sync' ? { sha: item.snapshot.headSha } : {}), at: options.now().toISOString() });
+      for (const i of req.items) if (i.kind === 'action') i.done?.({ status: 'refused', message });
     },
   });
+  enqueue = (req) => queue.enqueue(envFolder(req.env), req);
   return {
-    enqueue: (req) => queue.enqueue(envFolder(req.env), req),
+    enqueue: (req) => enqueue(req),
     async idle() {
       await queue.idle();
       await publisher.flush();

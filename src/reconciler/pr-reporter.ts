@@ -107,7 +107,8 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
       m.attempt = 0;
       if (text.recheckAt) {
         const wait = text.recheckAt.getTime() - Date.now();
-        if (wait > 0) setTimeout(() => schedule(m, 0), wait).unref();
+        // Node fires a timer of more than 2^31-1 ms at once; a recheck that far off waits for the resync.
+        if (wait > 0 && wait < 2 ** 31 - 1) setTimeout(() => schedule(m, 0), wait).unref();
       }
     } catch (err) {
       if (!isTransient(err)) {

@@ -1,20 +1,67 @@
+import type { ActionOutcome } from '../domain/action-outcome.ts';
 import type { EnvRef } from '../domain/environment.ts';
+import type { PreviewCommand } from '../domain/preview-command.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 
-/** One piece of work for the reconciler: bring an environment in line with its pull request. */
-export interface ReconcileRequest {
-  env: EnvRef;
-  /** The newest known state of the pull request. */
+/** Bring the environment in line with its pull request as it is now. */
+export interface SyncItem {
+  kind: 'sync';
   snapshot: PullRequestSnapshot;
-  /** Who caused it (sender, commenter, `previewd` for a resync). */
+  /** Who caused it (sender, or `previewd` for a resync). */
   actor: string;
-  /** The X-GitHub-Delivery that caused it, when one did. */
   delivery?: string;
   /** What caused it, for logs (`pull_request.synchronize`, `resync`). */
   cause: string;
+  /**
+   * A push (or a reopen, or a close) may change an environment whose last commit previewd did not make
+   * or was an explicit rollback or destroy; a resync may not: the human's (or the command's) word stands.
+   */
+  override: boolean;
 }
 
-/** Coalescing: the newest event describes the pull request as it is now, so it wins. */
-export function mergeRequests(_waiting: ReconcileRequest, incoming: ReconcileRequest): ReconcileRequest {
-  return incoming;
+/** An explicit action: a `/preview` command, an API write, or the TTL. */
+export interface ActionItem {
+  kind: 'action';
+  /** The environment it acts on (also the request's). */
+  env: EnvRef;
+  action: PreviewCommand | { kind: 'expire' };
+  actor: string;
+  delivery?: string;
+  cause: string;
+  /** The PR comment that asked, to acknowledge and answer it. */
+  comment?: { id: number; authorAssociation: string };
+  /** For commands without a webhook snapshot: the app repository's URL and installation. */
+  repoUrl?: string;
+  installationId?: number;
+  /** A command that could not be read: answered with this, and nothing else done. */
+  invalid?: string;
+  /** Told the outcome once the action is done (the API waits on it). */
+  done?: (outcome: ActionOutcome) => void;
+}
+
+export type WorkItem = SyncItem | ActionItem;
+
+/** One piece of work for the reconciler: an environment and what happened to it, in arrival order. */
+export interface ReconcileRequest {
+  env: EnvRef;
+  items: WorkItem[];
+}
+
+/**
+ * Coalescing: items keep their order; consecutive syncs become one for the newest snapshot (five
+ * pushes in a second are one commit), and a push among them keeps its right to override.
+ */
+export function mergeRequests(waiting: ReconcileRequest, incoming: ReconcileRequest): ReconcileRequest {
+  const items = [...waiting.items];
+  for (const item of incoming.items) {
+    const last = items[items.length - 1];
+    if (item.kind === 'sync' && last?.kind === 'sync') items[items.length - 1] = { ...item, override: item.override || last.override };
+    else items.push(item);
+  }
+  return { env: incoming.env, items };
+}
+
+/** A request to sync with a pull request snapshot. */
+export function syncRequest(snapshot: PullRequestSnapshot, fields: Omit<SyncItem, 'kind' | 'snapshot'>): ReconcileRequest {
+  return { env: { owner: snapshot.owner, repo: snapshot.repo, pr: snapshot.pr }, items: [{ kind: 'sync', snapshot, ...fields }] };
 }

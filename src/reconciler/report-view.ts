@@ -5,7 +5,7 @@ import type { PreviewStatus } from './preview-status-book.ts';
 
 /** What the report says about one environment, before it is put into words. */
 export type ReportView = Omit<ApplicationStateView, 'state'> & {
-  state: ApplicationStateView['state'] | 'destroyed' | 'refused' | 'rolled-back';
+  state: ApplicationStateView['state'] | 'destroyed' | 'refused' | 'rolled-back' | 'waiting' | 'sleeping';
 };
 
 function empty(): Omit<ApplicationStateView, 'state'> {
@@ -28,7 +28,10 @@ export async function reportView(
       return { ...empty(), state: 'destroyed' };
     case 'failed':
     case 'rolled-back':
+    case 'waiting':
       return { ...empty(), state: status.state, reasons: status.reason ? [status.reason] : [] };
+    case 'sleeping':
+      return { ...empty(), state: 'sleeping', note: 'scaled to zero by /preview sleep; /preview wake brings it back' };
     case 'committed':
       break;
     default:

@@ -10,7 +10,9 @@ import { describeSettings } from '../domain/describe-settings.ts';
 import type { Settings } from '../domain/load-settings.ts';
 import { createDeliveryLog } from '../http/delivery-log.ts';
 import type { Cluster } from '../ports/cluster.ts';
-import type { Forge, ForgeReports } from '../ports/forge.ts';
+import type { Forge, ForgeLifecycle, ForgeReports } from '../ports/forge.ts';
+import { resyncOnce, type ResyncReport } from '../jobs/resync-once.ts';
+import { scheduleResync } from '../jobs/schedule-resync.ts';
 import { createReconciler, type Reconciler } from '../reconciler/create-reconciler.ts';
 import { createRegistryReader } from '../reconciler/registry-reader.ts';
 import { routeWebhook } from '../reconciler/route-webhook.ts';
@@ -25,6 +27,10 @@ export interface ServiceDeps {
   forge: Forge | null;
   /** The same GitHub, for the PR reports (null: the reports go to the log). */
   reports: ForgeReports | null;
+  /** The same GitHub, for the resync and the PR commands (null: only TTLs are checked). */
+  lifecycle?: ForgeLifecycle | null;
+  /** Whether to run the resync on RESYNC_SCHEDULE (tests drive rounds themselves). Default true. */
+  schedule?: boolean;
   /** null when there is no cluster: health read-back is off. */
   cluster: Cluster | null;
   /** How long status changes gather before one PR report (default 1 s). */
@@ -36,6 +42,8 @@ export interface ServiceDeps {
 }
 
 export interface RunningService {
+  /** One resync round now (what the schedule runs): only enqueues. */
+  resync(): Promise<ResyncReport>;
   app: FastifyInstance;
   url: string;
   store: IsomorphicGitStore;
@@ -57,8 +65,10 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const now = deps.now ?? (() => new Date());
   // The reconciler and the feedback know each other through these two callbacks only.
   let feedback: Feedback | null = null;
+  const registry = createRegistryReader(store, validators);
+  const lifecycle = deps.lifecycle ?? null;
   const reconciler = createReconciler({
-    store, forge: deps.forge, registry: createRegistryReader(store, validators), validators, templates: deps.assets.templates,
+    store, forge: deps.forge, lifecycle, registry, validators, templates: deps.assets.templates,
     now, log, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }),
     onStatus: (status) => feedback?.onStatus(status),
     onPublished: (result) => feedback?.onPublished(result),
@@ -69,6 +79,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     now, log, ...(deps.reportDebounceMs === undefined ? {} : { debounceMs: deps.reportDebounceMs }),
   });
   feedback.start();
+  const resync = () => resyncOnce({ store, refresh: () => store.refresh(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log });
+  const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
   const app = await buildApp({
     logger: log,
     webhooks: { secrets, bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue) },
@@ -87,8 +99,9 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   log.info({ url, webhook: `${url}/webhooks/github` }, 'previewd is listening');
   const fb = feedback;
   return {
-    app, url, store, reconciler, feedback: fb,
+    app, url, store, reconciler, feedback: fb, resync,
     async stop() {
+      await job?.stop();
       log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
       await app.close();
       await reconciler.close();

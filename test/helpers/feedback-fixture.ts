@@ -39,8 +39,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startFeedbackFixture(options: { reportDebounceMs?: number } = {}): Promise<FeedbackFixture> {
-  const remote = await createGitOpsRemote(skeletonFiles());
+export interface FeedbackFixtureOptions {
+  reportDebounceMs?: number;
+  /** The service's clock (TTL and preserve tests move it). */
+  now?: () => Date;
+  /** Extra settings (e.g. ADMIN_TOKEN). */
+  env?: Record<string, string>;
+  /** Replaces the skeleton's previewd.yaml. */
+  registry?: string;
+}
+
+export async function startFeedbackFixture(options: FeedbackFixtureOptions = {}): Promise<FeedbackFixture> {
+  const seed = skeletonFiles();
+  if (options.registry !== undefined) seed['previewd.yaml'] = options.registry;
+  const remote = await createGitOpsRemote(seed);
   const github = await createFakeGitHub();
   github.addToken(GITHUB_TOKEN);
   const kube = await createFakeKube();
@@ -49,14 +61,14 @@ export async function startFeedbackFixture(options: { reportDebounceMs?: number 
   const assets = await loadAssets();
   const loaded = loadSettings({
     PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET, GITOPS_REPO_URL: remote.url,
-    GITHUB_TOKEN, GITHUB_API_URL: github.url, KUBECONFIG: await kube.writeKubeconfig(dataDir), LOG_LEVEL: 'warn',
+    GITHUB_TOKEN, GITHUB_API_URL: github.url, KUBECONFIG: await kube.writeKubeconfig(dataDir), LOG_LEVEL: 'warn', ...options.env,
   }, assets.settingsSchema, dataDir);
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const log = pino({ level: 'warn' });
   const forge = createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: GITHUB_TOKEN }, log, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 } });
   const service = await startService({
-    settings: loaded.settings, assets, log, forge, reports: forge, cluster: createCluster(loaded.settings, log),
-    reportDebounceMs: options.reportDebounceMs ?? 200, lingerMs: 20,
+    settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, cluster: createCluster(loaded.settings, log),
+    reportDebounceMs: options.reportDebounceMs ?? 200, lingerMs: 20, schedule: false, ...(options.now ? { now: options.now } : {}),
   });
   let counter = 0;
   return {

@@ -69,3 +69,32 @@ export async function githubHeaders(secret: string, body: string, event: string,
     'x-hub-signature-256': await sign(secret, body),
   };
 }
+
+export interface CommentShape {
+  owner: string;
+  repo: string;
+  pr: number;
+  body: string;
+  author: string;
+  /** GitHub's author_association: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE… */
+  association: string;
+  commentId?: number;
+}
+
+/** A recorded GitHub `issue_comment.created` payload on a pull request, moved onto the given one. */
+export function issueCommentPayload(shape: CommentShape): Json {
+  const base = examplesOf('issue_comment').find((e) => e.source.startsWith('api.github.com') && e.payload.action === 'created');
+  if (!base) throw new Error('@octokit/webhooks-examples has no issue_comment.created example');
+  const p = structuredClone(base.payload);
+  const fullName = `${shape.owner}/${shape.repo}`;
+  Object.assign(p.repository, { name: shape.repo, full_name: fullName, html_url: `https://github.com/${fullName}` });
+  p.repository.owner.login = shape.owner;
+  p.issue.number = shape.pr;
+  p.issue.pull_request = { url: `https://api.github.com/repos/${fullName}/pulls/${shape.pr}`, html_url: `https://github.com/${fullName}/pull/${shape.pr}` };
+  p.comment.id = shape.commentId ?? 4200 + shape.pr;
+  p.comment.body = shape.body;
+  p.comment.user.login = shape.author;
+  p.comment.author_association = shape.association;
+  p.sender.login = shape.author;
+  return p;
+}

@@ -30,11 +30,12 @@ export function historyRecord(oid: string, commit: CommitObject, removed: boolea
  * parent's at the folder. Each step compares tree ids from the root down and stops at the first equal
  * level, so commits for other repositories cost one comparison.
  */
-export async function folderHistory(ctx: RepoContext, tip: string | null, folder: string, limit: number): Promise<HistoryRecord[]> {
+export async function folderHistory(ctx: RepoContext, tip: string | null, folder: string, limit: number, maxCommits = Number.POSITIVE_INFINITY): Promise<HistoryRecord[]> {
   const records: HistoryRecord[] = [];
   let oid = tip;
   let commit = oid === null ? null : await readCommit(ctx, oid);
-  while (oid !== null && commit !== null && records.length < limit) {
+  let walked = 0;
+  while (oid !== null && commit !== null && records.length < limit && walked++ < maxCommits) {
     const parentOid = commit.parent[0] ?? null;
     const parent = parentOid === null ? null : await readCommit(ctx, parentOid);
     if (await folderChanged(ctx, commit.tree, parent?.tree ?? null, folder)) {

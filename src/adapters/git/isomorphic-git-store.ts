@@ -151,7 +151,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
         for (const oid of chain) {
           const { commit } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
           const env = envOfMessage(commit.message);
-          if (env) result.published.push({ env, local: origin.get(oid) ?? oid, commit: oid });
+          if (env) result.published.push({ env, local: origin.get(oid) ?? oid, commit: oid, subject: commit.message.split('\n')[0] ?? '' });
         }
         return result;
       }
@@ -197,7 +197,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
         throw err;
       }
     },
-    history: (env, opts) => folderHistory(ctx, opts?.from === undefined ? tip : opts.from, envFolder(env), opts?.limit ?? Number.POSITIVE_INFINITY),
+    history: (env, opts) => folderHistory(ctx, opts?.from === undefined ? tip : opts.from, envFolder(env), opts?.limit ?? Number.POSITIVE_INFINITY, opts?.maxCommits),
     async contains(revision, commit) {
       const known = await containsCommit(ctx, revision, commit);
       if (known !== null || options.readOnly) return known;

@@ -1,0 +1,120 @@
+import type { ServiceConfig } from '../domain/config-types.ts';
+import { envFolder, type EnvRef } from '../domain/environment.ts';
+import { findApp } from '../domain/find-app.ts';
+import { parsePreviewJson } from '../domain/preview-json.ts';
+import type { PullRequestSnapshot } from '../domain/pull-request.ts';
+import type { ForgeLifecycle, RepoRef } from '../ports/forge.ts';
+import type { GitOpsStore } from '../ports/gitops-store.ts';
+import type { PreviewStatusBook } from '../reconciler/preview-status-book.ts';
+import type { ReconcileRequest } from '../reconciler/reconcile-request.ts';
+import { syncRequest } from '../reconciler/reconcile-request.ts';
+import type { RegistryReader } from '../reconciler/registry-reader.ts';
+
+export interface ResyncDeps {
+  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment'>;
+  /** Brings the clone up to date with the remote first (people commit there too). */
+  refresh?: () => Promise<unknown>;
+  registry: RegistryReader;
+  /** null when GitHub is not configured: only the TTLs are checked. */
+  lifecycle: ForgeLifecycle | null;
+  statuses: Pick<PreviewStatusBook, 'get'>;
+  enqueue: (req: ReconcileRequest) => boolean;
+  now: () => Date;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+export interface ResyncReport {
+  repos: number;
+  /** Repositories whose open pull requests had not changed (GitHub answered 304). */
+  unchanged: number;
+  /** Repositories skipped this round because GitHub failed: nothing of theirs was touched. */
+  errors: Array<{ repo: string; message: string }>;
+  queued: number;
+  expired: number;
+}
+
+const GLOB = /[*?[\]{}!]/;
+const key = (r: RepoRef): string => `${r.owner}/${r.repo}`.toLowerCase();
+// A state decided for this head sha that a resync would only decide again (and pay GitHub for).
+const DECIDED = new Set(['skipped', 'refused', 'waiting', 'rolled-back']);
+
+async function reposToScan(deps: ResyncDeps, service: ServiceConfig, envs: EnvRef[], errors: ResyncReport['errors']): Promise<RepoRef[]> {
+  const repos = new Map<string, RepoRef>();
+  for (const env of envs) repos.set(key(env), { owner: env.owner, repo: env.repo });
+  for (const app of service.apps) {
+    const [owner = '', repo = ''] = app.repo.split('/');
+    if (!GLOB.test(app.repo)) {
+      repos.set(key({ owner, repo }), { owner, repo });
+    } else if (!GLOB.test(owner) && deps.lifecycle) {
+      try {
+        for (const r of (await deps.lifecycle.listOwnerRepositories(owner)).repos) if (findApp(service, r.owner, r.repo)) repos.set(key(r), r);
+      } catch (err) {
+        errors.push({ repo: `${owner}/*`, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+  return [...repos.values()];
+}
+
+/**
+ * One resync round. It only enqueues; the reconciler decides and writes. A lost webhook costs one
+ * round: an open PR without its environment (or at an older sha) is queued, an environment whose PR
+ * is closed is queued for removal, an expired one for expiry. GitHub failing for a repository skips
+ * that repository this round and deletes nothing; an unchanged PR list costs no rate limit.
+ */
+export async function resyncOnce(deps: ResyncDeps): Promise<ResyncReport> {
+  const report: ResyncReport = { repos: 0, unchanged: 0, errors: [], queued: 0, expired: 0 };
+  await deps.refresh?.();
+  const service = await deps.registry.read();
+  const entries = await deps.store.listEnvironments();
+  const previews = new Map<string, { env: EnvRef; sha: string | null; expired: boolean }>();
+  const now = deps.now().getTime();
+  for (const { env, folder } of entries) {
+    const p = parsePreviewJson((await deps.store.readEnvironment(env))?.get('preview.json') ?? '');
+    const until = Math.max(p?.expiresAt ? Date.parse(p.expiresAt) : Number.POSITIVE_INFINITY, p?.preservedUntil ? Date.parse(p.preservedUntil) : 0);
+    previews.set(folder, { env, sha: p?.sha ?? null, expired: until <= now });
+  }
+  for (const { env, expired } of previews.values()) {
+    if (!expired) continue;
+    deps.enqueue({ env, items: [{ kind: 'action', env, action: { kind: 'expire' }, actor: 'previewd', cause: 'ttl' }] });
+    report.expired++;
+  }
+  if (!deps.lifecycle) return report;
+  const lifecycle = deps.lifecycle;
+  const queue = (snapshot: PullRequestSnapshot) => {
+    if (deps.enqueue(syncRequest(snapshot, { actor: 'previewd', cause: 'resync', override: false }))) report.queued++;
+  };
+  for (const repo of await reposToScan(deps, service, [...previews.values()].map((p) => p.env), report.errors)) {
+    report.repos++;
+    let open: PullRequestSnapshot[];
+    try {
+      const listed = await lifecycle.listOpenPullRequests(repo);
+      if (!listed.changed) report.unchanged++;
+      open = listed.pulls;
+    } catch (err) {
+      report.errors.push({ repo: key(repo), message: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
+    const openFolders = new Set<string>();
+    for (const pull of open) {
+      const folder = envFolder(pull);
+      openFolders.add(folder);
+      const status = deps.statuses.get(pull);
+      if (previews.get(folder)?.sha === pull.headSha) continue;
+      if (status?.sha === pull.headSha && DECIDED.has(status.state)) continue;
+      queue(pull);
+    }
+    for (const [folder, { env }] of previews) {
+      if (key(env) !== key(repo) || openFolders.has(folder)) continue;
+      try {
+        const pull = await lifecycle.getPullRequest(env, env.pr);
+        if (pull?.state === 'closed') queue(pull);
+      } catch (err) {
+        report.errors.push({ repo: key(repo), message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+  deps.log.info({ ...report, errors: report.errors.length }, 'resync round');
+  for (const e of report.errors) deps.log.warn({ repo: e.repo, message: e.message }, 'resync skipped a repository: GitHub failed');
+  return report;
+}

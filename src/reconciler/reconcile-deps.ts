@@ -1,0 +1,34 @@
+import type { ConfigValidators } from '../domain/config-validators.ts';
+import type { RenderTemplates } from '../domain/render-overlay.ts';
+import type { Forge, ForgeLifecycle } from '../ports/forge.ts';
+import type { GitOpsStore } from '../ports/gitops-store.ts';
+import type { PreviewStatusBook } from './preview-status-book.ts';
+import type { Publisher } from './publisher.ts';
+import type { ReconcileRequest } from './reconcile-request.ts';
+import type { RegistryReader } from './registry-reader.ts';
+import type { WaitingLine } from './waiting-line.ts';
+
+export interface ReconcileLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  child(bindings: object): ReconcileLogger;
+}
+
+/** Everything the reconcile step uses; passed in, so that tests give it fakes. */
+export interface ReconcileDeps {
+  store: GitOpsStore;
+  /** null when GitHub is not configured: no `.github/preview.yaml` is read (defaults apply). */
+  forge: Forge | null;
+  /** The commands' side of GitHub (reactions, replies, the PR as it is now); null when off. */
+  lifecycle: ForgeLifecycle | null;
+  registry: RegistryReader;
+  validators: ConfigValidators;
+  templates: RenderTemplates;
+  publisher: Pick<Publisher, 'kick'>;
+  statuses: PreviewStatusBook;
+  waiting: WaitingLine;
+  now: () => Date;
+  log: ReconcileLogger;
+  /** Queues more work (a waiting PR when a slot frees). */
+  enqueue: (req: ReconcileRequest) => void;
+}

@@ -1,0 +1,57 @@
+import type { ActionOutcome } from '../domain/action-outcome.ts';
+import { envFolder, type EnvRef } from '../domain/environment.ts';
+import type { PreviewCommand } from '../domain/preview-command.ts';
+import { parsePreviewJson } from '../domain/preview-json.ts';
+import type { PreviewApi, PreviewSummary } from '../http/preview-api.ts';
+import type { GitOpsStore } from '../ports/gitops-store.ts';
+import type { PreviewStatusBook } from '../reconciler/preview-status-book.ts';
+import type { ReconcileRequest } from '../reconciler/reconcile-request.ts';
+
+export interface PreviewApiDeps {
+  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history'>;
+  statuses: Pick<PreviewStatusBook, 'get'>;
+  enqueue: (req: ReconcileRequest) => boolean;
+}
+
+/** The HTTP API's view of previewd: reads from the GitOps tree, writes through the reconciler. */
+export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
+  async function summary(env: EnvRef): Promise<PreviewSummary | null> {
+    const files = await deps.store.readEnvironment(env);
+    if (files === null) return null;
+    const p = parsePreviewJson(files.get('preview.json') ?? '');
+    const status = deps.statuses.get(env);
+    return {
+      owner: env.owner, repo: env.repo, pr: env.pr, folder: envFolder(env),
+      id: p?.id ?? null, namespace: p?.namespace ?? null, url: p?.url ?? null, sha: p?.sha ?? null, branch: p?.branch ?? null,
+      author: p?.author ?? null, createdAt: p?.createdAt ?? null, updatedAt: p?.updatedAt ?? null,
+      expiresAt: p?.expiresAt ?? null, preservedUntil: p?.preservedUntil ?? null,
+      // Until previewd has looked at it since it started, the live state is not known.
+      state: status?.state ?? 'unknown', reason: status?.reason ?? null, commit: status?.commit ?? null,
+    };
+  }
+  function act(env: EnvRef, action: PreviewCommand, actor: string): Promise<ActionOutcome> {
+    return new Promise((resolve) => {
+      const queued = deps.enqueue({ env, items: [{ kind: 'action', env, action, actor, cause: 'api', done: resolve }] });
+      if (!queued) resolve({ status: 'refused', message: 'previewd is shutting down; try again in a moment' });
+    });
+  }
+  return {
+    async list() {
+      const out: PreviewSummary[] = [];
+      for (const { env } of await deps.store.listEnvironments()) {
+        const s = await summary(env);
+        if (s) out.push(s);
+      }
+      return out;
+    },
+    get: summary,
+    async history(env) {
+      const records = await deps.store.history(env);
+      if (records.length === 0 && (await deps.store.readEnvironment(env)) === null) return null;
+      return records;
+    },
+    rollback: (env, to, actor) => act(env, { kind: 'rollback', to }, actor),
+    preserve: (env, duration, actor) => act(env, { kind: 'preserve', duration }, actor),
+    destroy: (env, actor) => act(env, { kind: 'destroy' }, actor),
+  };
+}
