@@ -24,13 +24,18 @@ export function oneRepository(count: number): EnvRef[] {
 
 /** Creates a bare repository whose `main` holds the given environments (3 files each), with git fast-import. */
 export async function createBareGitOpsRepo(path: string, envs: readonly EnvRef[]): Promise<void> {
+  const files: Array<[string, string]> = [['README.md', '# GitOps\n'], ['previewd.yaml', 'domain: preview.example.com\n']];
+  for (const env of envs) for (const f of envFiles(env, '0'.repeat(40))) if (f.type === 'write') files.push([f.path, String(f.content)]);
+  await createBareRepoWith(path, files, `Seed ${envs.length} environments`);
+}
+
+/** Creates a bare repository whose `main` holds exactly these files, in one commit, with git fast-import. */
+export async function createBareRepoWith(path: string, files: ReadonlyArray<readonly [string, string]>, subject: string): Promise<void> {
   await mkdir(path, { recursive: true });
   await run(path, ['init', '--quiet', '--bare', '--initial-branch=main']);
   const chunks: Buffer[] = [];
-  const message = Buffer.from(`Seed ${envs.length} environments\n`);
+  const message = Buffer.from(`${subject}\n`);
   chunks.push(Buffer.from(`commit refs/heads/main\ncommitter Bench <bench@localhost> 1700000000 +0000\ndata ${message.length}\n`), message);
-  const files: Array<[string, string]> = [['README.md', '# GitOps\n'], ['previewd.yaml', 'domain: preview.example.com\n']];
-  for (const env of envs) for (const f of envFiles(env, '0'.repeat(40))) if (f.type === 'write') files.push([f.path, String(f.content)]);
   for (const [p, content] of files) {
     const data = Buffer.from(content);
     chunks.push(Buffer.from(`M 100644 inline ${p}\ndata ${data.length}\n`), data, Buffer.from('\n'));

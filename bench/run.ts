@@ -1,9 +1,10 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named).
 import { benchFeedback } from './feedback.ts';
+import { benchResync } from './resync.ts';
 import { benchService } from './service.ts';
 import { benchStore } from './store.ts';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback };
+const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback, resync: benchResync };
 
 const [name, ...rest] = process.argv.slice(2);
 const chosen = name === undefined ? Object.keys(benches) : [name];

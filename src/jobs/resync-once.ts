@@ -11,7 +11,7 @@ import { syncRequest } from '../reconciler/reconcile-request.ts';
 import type { RegistryReader } from '../reconciler/registry-reader.ts';
 
 export interface ResyncDeps {
-  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment'>;
+  store: Pick<GitOpsStore, 'listEnvironments' | 'readFile'>;
   /** Brings the clone up to date with the remote first (people commit there too). */
   refresh?: () => Promise<unknown>;
   registry: RegistryReader;
@@ -34,6 +34,7 @@ export interface ResyncReport {
 }
 
 const GLOB = /[*?[\]{}!]/;
+const LIST_CONCURRENCY = 4;
 const key = (r: RepoRef): string => `${r.owner}/${r.repo}`.toLowerCase();
 // A state decided for this head sha that a resync would only decide again (and pay GitHub for).
 const DECIDED = new Set(['skipped', 'refused', 'waiting', 'rolled-back']);
@@ -70,7 +71,7 @@ export async function resyncOnce(deps: ResyncDeps): Promise<ResyncReport> {
   const previews = new Map<string, { env: EnvRef; sha: string | null; expired: boolean }>();
   const now = deps.now().getTime();
   for (const { env, folder } of entries) {
-    const p = parsePreviewJson((await deps.store.readEnvironment(env))?.get('preview.json') ?? '');
+    const p = parsePreviewJson((await deps.store.readFile(`${folder}/preview.json`)) ?? '');
     const until = Math.max(p?.expiresAt ? Date.parse(p.expiresAt) : Number.POSITIVE_INFINITY, p?.preservedUntil ? Date.parse(p.preservedUntil) : 0);
     previews.set(folder, { env, sha: p?.sha ?? null, expired: until <= now });
   }
@@ -84,7 +85,10 @@ export async function resyncOnce(deps: ResyncDeps): Promise<ResyncReport> {
   const queue = (snapshot: PullRequestSnapshot) => {
     if (deps.enqueue(syncRequest(snapshot, { actor: 'previewd', cause: 'resync', override: false }))) report.queued++;
   };
-  for (const repo of await reposToScan(deps, service, [...previews.values()].map((p) => p.env), report.errors)) {
+  // A few repositories at a time: GitHub answers each list in a fraction of a second, and many
+  // concurrent requests invite its secondary rate limit.
+  const repos = await reposToScan(deps, service, [...previews.values()].map((p) => p.env), report.errors);
+  const scan = async (repo: RepoRef): Promise<void> => {
     report.repos++;
     let open: PullRequestSnapshot[];
     try {
@@ -93,7 +97,7 @@ export async function resyncOnce(deps: ResyncDeps): Promise<ResyncReport> {
       open = listed.pulls;
     } catch (err) {
       report.errors.push({ repo: key(repo), message: err instanceof Error ? err.message : String(err) });
-      continue;
+      return;
     }
     const openFolders = new Set<string>();
     for (const pull of open) {
@@ -113,7 +117,11 @@ export async function resyncOnce(deps: ResyncDeps): Promise<ResyncReport> {
         report.errors.push({ repo: key(repo), message: err instanceof Error ? err.message : String(err) });
       }
     }
-  }
+  };
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(LIST_CONCURRENCY, repos.length) }, async () => {
+    while (next < repos.length) await scan(repos[next++] as RepoRef);
+  }));
   deps.log.info({ ...report, errors: report.errors.length }, 'resync round');
   for (const e of report.errors) deps.log.warn({ repo: e.repo, message: e.message }, 'resync skipped a repository: GitHub failed');
   return report;

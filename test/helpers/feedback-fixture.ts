@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -11,6 +10,7 @@ import { startService, type RunningService } from '../../src/service/start-servi
 import { createFakeArgoCd, type FakeArgoCd } from './fake-argocd.ts';
 import { createFakeGitHub, type FakeGitHub } from './fake-github.ts';
 import { createFakeKube, type FakeKube } from './fake-kube.ts';
+import { freePort } from './free-port.ts';
 import { createGitOpsRemote, type GitOpsRemote } from './gitops-remote.ts';
 import { SECRET } from './service-fixture.ts';
 import { skeletonFiles } from './skeleton-files.ts';
@@ -29,14 +29,6 @@ export interface FeedbackFixture {
   /** Polls until `check` holds (bounded), then returns its value. */
   until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 export interface FeedbackFixtureOptions {

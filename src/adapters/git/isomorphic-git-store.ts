@@ -15,7 +15,7 @@ import { readRef, writeRef } from './refs.ts';
 import { replay } from './replay.ts';
 import { rollbackEdit } from './rollback-edit.ts';
 import { createSerial } from './serial.ts';
-import { commitTree, folderAt, readFolderFiles } from './tree-read.ts';
+import { commitTree, entryAt, folderAt, readFolderFiles } from './tree-read.ts';
 import { editTree, type TreeEdit } from './tree-edit.ts';
 
 export interface StoreLogger {
@@ -187,15 +187,11 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       return folder === null ? null : readFolderFiles(ctx, folder);
     },
     async readFile(path, at) {
-      const commit = at ?? tip;
-      if (commit === null) return null;
-      try {
-        const { blob } = await git.readBlob({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid: commit, filepath: path });
-        return Buffer.from(blob).toString('utf8');
-      } catch (err) {
-        if ((err as { code?: string }).code === 'NotFoundError') return null;
-        throw err;
-      }
+      // Through the tree cache: the resync reads every environment's preview.json each round.
+      const entry = await entryAt(ctx, await commitTree(ctx, at ?? tip), path);
+      if (entry?.type !== 'blob') return null;
+      const { blob } = await git.readBlob({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid: entry.oid });
+      return Buffer.from(blob).toString('utf8');
     },
     history: (env, opts) => folderHistory(ctx, opts?.from === undefined ? tip : opts.from, envFolder(env), opts?.limit ?? Number.POSITIVE_INFINITY, opts?.maxCommits),
     async contains(revision, commit) {
