@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { parseDocument } from 'yaml';
+import { startServiceFixture, type ServiceFixture } from '../helpers/service-fixture.ts';
+import { skeletonFiles } from '../helpers/skeleton-files.ts';
+import { pullRequestPayload } from '../helpers/webhook-examples.ts';
+
+const sha = (n: number): string => n.toString(16).padStart(40, '9');
+
+describe('an app at its maxPreviews', () => {
+  let f: ServiceFixture;
+  before(async () => {
+    const doc = parseDocument(skeletonFiles()['previewd.yaml'] ?? '');
+    doc.setIn(['apps', 0, 'maxPreviews'], 2);
+    f = await startServiceFixture({ registry: doc.toString() });
+  });
+  after(() => f.close());
+
+  const exists = async (pr: number) => (await f.remote.remoteFile(`previews/demo/app/pr-${pr}/preview.json`)) !== null;
+
+  test('a third PR waits with its place in line, and starts when a slot frees', async () => {
+    for (const pr of [1, 2, 3, 4]) {
+      await f.deliver('pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr, sha: sha(pr) }));
+      await f.reconciler.idle();
+    }
+    assert.deepEqual([await exists(1), await exists(2), await exists(3), await exists(4)], [true, true, false, false]);
+    const third = f.reconciler.statuses.get({ owner: 'demo', repo: 'app', pr: 3 });
+    assert.equal(third?.state, 'waiting');
+    assert.match(third?.reason ?? '', /maximum of 2 previews; place 1 in line/);
+    assert.match(f.reconciler.statuses.get({ owner: 'demo', repo: 'app', pr: 4 })?.reason ?? '', /place 2 in line/);
+    await f.deliver('pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr: 1, sha: sha(1), action: 'closed' }));
+    await f.reconciler.idle();
+    assert.deepEqual([await exists(1), await exists(3), await exists(4)], [false, true, false], 'the first in line took the freed slot');
+  });
+});
