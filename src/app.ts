@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { apiPlugin, type ApiPluginOptions } from './http/api-plugin.ts';
 import { healthPlugin, type HealthPluginOptions } from './http/health-plugin.ts';
 import { webhooksPlugin, type WebhooksPluginOptions } from './http/webhooks-plugin.ts';
 
@@ -6,6 +7,8 @@ export interface AppDeps {
   logger: FastifyBaseLogger;
   webhooks: WebhooksPluginOptions;
   health: HealthPluginOptions;
+  /** The preview API and its OpenAPI document at /docs/json; absent, neither is served. */
+  api?: ApiPluginOptions;
 }
 
 const CODES: Record<number, string> = { 400: 'bad_request', 404: 'not_found', 413: 'body_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests' };
@@ -29,5 +32,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url}: see the HTTP API in README.md` }));
   await app.register(webhooksPlugin, deps.webhooks);
   await app.register(healthPlugin, deps.health);
+  if (deps.api) await app.register(apiPlugin, deps.api);
   return app;
 }
