@@ -52,7 +52,8 @@ function parseArgs(args: string[]): RollbackArgs {
   }
   const to = flags.get('to');
   if (to === undefined) throw new UsageError("--to is required: the GitOps commit to restore, from 'previewd history'");
-  return { env, to, actor: flags.get('actor') ?? null };
+  // Commit ids are stored in lower case; people paste them from anywhere.
+  return { env, to: to.toLowerCase(), actor: flags.get('actor') ?? null };
 }
 
 // Who ran it, for Preview-Actor. userInfo throws for a uid without a passwd entry (some containers).
@@ -66,7 +67,7 @@ function osUser(io: CliIo): string {
 
 // The Application id the target state had, for the Preview-Id trailer (absent when it was a removal).
 async function targetId(store: IsomorphicGitStore, env: EnvRef, to: string): Promise<string | undefined> {
-  const record = (await store.history(env)).find((r) => r.commit.startsWith(to.toLowerCase()));
+  const record = (await store.history(env)).find((r) => r.commit.startsWith(to));
   if (!record || record.removed) return undefined;
   const files = await store.readEnvironment(env, record.commit);
   return parsePreviewJson(files?.get('preview.json') ?? '')?.id ?? undefined;

@@ -64,7 +64,7 @@ describe('previewd rollback on the local repository (previewd init), beside a se
   after(() => rm(tmp, { recursive: true, force: true }));
 
   test('restores the folder at the target in a new commit with rollback trailers, on refs of its own', async () => {
-    const { code, out, err } = await runCli(['rollback', 'acme/shop#1', '--to', first.slice(0, 10), '--actor', 'alice'], env);
+    const { code, out, err } = await runCli(['rollback', 'acme/shop#1', '--to', first.slice(0, 10).toUpperCase(), '--actor', 'alice'], env);
     assert.equal(code, 0, err);
     const commit = /in commit ([0-9a-f]{40})/.exec(out)?.[1];
     assert.ok(commit, out);
