@@ -17,6 +17,7 @@ import { createReconciler, type Reconciler } from '../reconciler/create-reconcil
 import { createRegistryReader } from '../reconciler/registry-reader.ts';
 import { routeWebhook } from '../reconciler/route-webhook.ts';
 import { createFeedback, type Feedback } from './create-feedback.ts';
+import { createPreviewApi } from './create-preview-api.ts';
 import { openGitOpsStore } from './open-gitops-store.ts';
 
 export interface ServiceDeps {
@@ -83,6 +84,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
   const app = await buildApp({
     logger: log,
+    api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue }), adminToken: settings.adminToken },
     webhooks: { secrets, bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue) },
     health: {
       readiness: () => {

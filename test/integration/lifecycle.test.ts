@@ -7,12 +7,13 @@ import { issueCommentPayload, pullRequestPayload } from '../helpers/webhook-exam
 
 const sha = (n: number): string => n.toString(16).padStart(40, 'b');
 const HOUR = 3_600_000;
+const ADMIN_TOKEN = 'admin-token-for-the-lifecycle-test';
 
 describe('lifecycle: resync, TTL and preserve, PR commands, rollback, human commits', () => {
   let f: FeedbackFixture;
   let clock = Date.parse('2026-11-22T08:00:00Z');
   before(async () => {
-    f = await startFeedbackFixture({ now: () => new Date(clock) });
+    f = await startFeedbackFixture({ now: () => new Date(clock), env: { ADMIN_TOKEN } });
   });
   after(() => f.close());
 
@@ -117,5 +118,32 @@ describe('lifecycle: resync, TTL and preserve, PR commands, rollback, human comm
     const history = await f.service.store.history({ owner: 'demo', repo: 'app', pr: 5 });
     assert.deepEqual(history.map((r) => [r.action, r.actor]), [['rollback', 'bob'], ['update', 'octocat'], ['create', 'alice']]);
     f.github.assertNoViolations();
+  });
+
+  test('rollback through the API: a missing or wrong token gets 401; the right one commits; history shows it', async () => {
+    const url = `${f.service.url}/api/previews/demo/app/5`;
+    const history = async () => ((await (await fetch(`${url}/history`)).json()) as { commits: Array<{ commit: string; action: string; actor: string }> }).commits;
+    const create = (await history()).find((c) => c.action === 'create');
+    assert.ok(create, 'the history API lists the create commit');
+    const post = (token: string | null) => fetch(`${url}/rollback`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), 'x-preview-actor': 'carol' },
+      body: JSON.stringify({ to: create.commit }),
+    });
+    assert.equal((await post(null)).status, 401);
+    assert.equal((await post('wrong-token')).status, 401);
+    const before = await f.remote.remoteHead();
+    const update = (await history()).find((c) => c.action === 'update');
+    const target = await fetch(`${url}/rollback`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}`, 'x-preview-actor': 'carol' },
+      body: JSON.stringify({ to: update?.commit }),
+    });
+    assert.equal(target.status, 200, await target.clone().text());
+    assert.equal(((await target.json()) as { status: string }).status, 'committed');
+    await f.service.reconciler.idle();
+    assert.notEqual(await f.remote.remoteHead(), before);
+    assert.match((await previewJson(5)) ?? '', new RegExp(sha(51)));
+    assert.deepEqual((await history()).slice(0, 2).map((c) => [c.action, c.actor]), [['rollback', 'carol'], ['rollback', 'bob']]);
+    const all = (await (await fetch(`${f.service.url}/api/previews`)).json()) as { previews: Array<{ pr: number; state: string }> };
+    assert.ok(all.previews.some((p) => p.pr === 5), 'the list API shows the environment');
   });
 });
