@@ -1,7 +1,7 @@
 import type { ActionOutcome } from '../domain/action-outcome.ts';
 import { formatDuration, parseDuration } from '../domain/duration.ts';
 import { commitDestroy, commitRendered } from './commit-env.ts';
-import { readPreviewConfig, renderEnv, type EnvFacts } from './env-facts.ts';
+import { lastRecord, readPreviewConfig, renderEnv, type EnvFacts } from './env-facts.ts';
 import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
 import type { ActionItem } from './reconcile-request.ts';
 import { syncPreview } from './sync-preview.ts';
@@ -43,7 +43,11 @@ export async function runAction(deps: ReconcileDeps, facts: EnvFacts, item: Acti
     case 'expire': {
       const p = facts.previous;
       const now = deps.now().getTime();
-      const until = Math.max(p?.expiresAt ? Date.parse(p.expiresAt) : Number.POSITIVE_INFINITY, p?.preservedUntil ? Date.parse(p.preservedUntil) : 0);
+      let until = Math.max(p?.expiresAt ? Date.parse(p.expiresAt) : Number.POSITIVE_INFINITY, p?.preservedUntil ? Date.parse(p.preservedUntil) : 0);
+      // A folder a person restored or edited by hand (a revert of a destroy) is adopted: its time to
+      // live counts from that commit, not from the preview.json it brought back.
+      const last = await lastRecord(deps, facts.env);
+      if (last?.action === 'manual') until = Math.max(until, Date.parse(last.time) + (parseDuration(facts.service.defaults.ttl) ?? 0));
       if (!facts.current || until > now) return { status: 'unchanged', message: 'not expired' };
       return commitDestroy(deps, facts, { ...meta, action: 'expire', reason: 'its time to live ran out' }, base, log);
     }

@@ -146,4 +146,21 @@ describe('lifecycle: resync, TTL and preserve, PR commands, rollback, human comm
     const all = (await (await fetch(`${f.service.url}/api/previews`)).json()) as { previews: Array<{ pr: number; state: string }> };
     assert.ok(all.previews.some((p) => p.pr === 5), 'the list API shows the environment');
   });
+
+  test('a hand-made revert of a destroy recreates the environment, and previewd adopts it', async () => {
+    const destroy = (await git(f.remote.bare, ['log', '--format=%H', '-1', 'main', '--', folder(1)]));
+    assert.equal((await subjects(1))[0], 'preview(demo/app#1): destroy');
+    await git(f.remote.human, ['pull', '--quiet', 'origin', 'main']);
+    await git(f.remote.human, ['revert', '--no-edit', destroy]);
+    // Dated by the service's clock, which this test has moved days ahead of the machine's.
+    await git(f.remote.human, ['commit', '--quiet', '--amend', '--no-edit', `--date=${new Date(clock).toISOString()}`]);
+    await git(f.remote.human, ['push', '--quiet', 'origin', 'HEAD:main']);
+    const revert = await git(f.remote.human, ['rev-parse', 'HEAD']);
+    await round();
+    assert.notEqual(await previewJson(1), null, 'the closed PR\'s restored environment is kept');
+    assert.equal(await f.remote.remoteHead(), revert, 'nothing overrode it, nothing expired it');
+    assert.equal(f.service.reconciler.statuses.get({ owner: 'demo', repo: 'app', pr: 1 })?.state, 'rolled-back');
+    const listed = (await (await fetch(`${f.service.url}/api/previews/demo/app/1`)).json()) as { state: string };
+    assert.equal(listed.state, 'rolled-back', 'adopted: the API reports on it');
+  });
 });
