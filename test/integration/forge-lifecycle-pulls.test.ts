@@ -1,35 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createOctokitForge, type OctokitForgeOptions } from '../../src/adapters/github/octokit-forge.ts';
-import { ForgeError } from '../../src/ports/forge.ts';
+import { costOf, pullSha, rejection } from '../helpers/forge-test-kit.ts';
 import { createFakeGitHub, serverError, type FakeGitHub } from '../helpers/fake-github.ts';
 
 const TOKEN = 'ghp_previewdLifecyclePulls0123456789abcdefAB';
 const silent = { warn: () => undefined };
-
-function sha(n: number, version = 0): string {
-  return `${n.toString(16)}${version.toString(16)}`.padStart(40, 'a').slice(-40);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ForgeError> {
-  const error = await promise.then(() => assert.fail('expected a ForgeError'), (e: unknown) => e);
-  assert.ok(error instanceof ForgeError, `expected a ForgeError, got ${String(error)}`);
-  return error;
-}
 
 describe('ForgeLifecycle.listOpenPullRequests on the Octokit forge: conditional pages against the fake GitHub', () => {
   let github: FakeGitHub;
 
   function forge(overrides: Partial<OctokitForgeOptions> = {}) {
     return createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: TOKEN }, log: silent, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 }, ...overrides });
-  }
-
-  /** What `fn` cost: its requests as `METHOD operationId status`, and the rate-limit points spent. */
-  async function costOf<T>(fn: () => Promise<T>): Promise<{ result: T; requests: string[]; points: number }> {
-    const mark = github.requests.length;
-    const points = github.rateLimitUsed();
-    const result = await fn();
-    return { result, requests: github.requests.slice(mark).map((r) => `${r.method} ${r.operationId ?? r.path} ${r.status}`), points: github.rateLimitUsed() - points };
   }
 
   before(async () => {
@@ -41,75 +23,75 @@ describe('ForgeLifecycle.listOpenPullRequests on the Octokit forge: conditional 
 
   test('listOpenPullRequests: open ones only, newest first; unchanged → one 304 and no rate limit; a push → 200 and the new list', async () => {
     const repo = github.repo('acme/cond');
-    for (let n = 1; n <= 5; n += 1) repo.setPull(n, { headSha: sha(n), state: n === 2 || n === 4 ? 'closed' : 'open' });
+    for (let n = 1; n <= 5; n += 1) repo.setPull(n, { headSha: pullSha(n), state: n === 2 || n === 4 ? 'closed' : 'open' });
     const cond = { owner: 'acme', repo: 'cond' };
     const lifecycle = forge();
-    const first = await costOf(() => lifecycle.listOpenPullRequests(cond));
+    const first = await costOf(github, () => lifecycle.listOpenPullRequests(cond));
     assert.deepEqual(first.result.pulls.map((p) => p.pr), [5, 3, 1]);
     assert.equal(first.result.changed, true);
     assert.deepEqual(first.requests, ['GET pulls/list 200']);
     assert.equal(first.points, 1);
     assert.equal(github.requestsFor('pulls/list').at(-1)?.path, '/repos/acme/cond/pulls?state=open&per_page=100');
 
-    const again = await costOf(() => lifecycle.listOpenPullRequests(cond));
+    const again = await costOf(github, () => lifecycle.listOpenPullRequests(cond));
     assert.deepEqual(again.requests, ['GET pulls/list 304']);
     assert.equal(again.points, 0);
     assert.deepEqual(again.result, { pulls: first.result.pulls, changed: false });
     assert.match(String(github.requestsFor('pulls/list').at(-1)?.headers['if-none-match']), /^W\/"[0-9a-f]{64}"$/);
 
-    repo.setPull(3, { headSha: sha(3, 1) });
-    const pushed = await costOf(() => lifecycle.listOpenPullRequests(cond));
+    repo.setPull(3, { headSha: pullSha(3, 1) });
+    const pushed = await costOf(github, () => lifecycle.listOpenPullRequests(cond));
     assert.deepEqual(pushed.requests, ['GET pulls/list 200']);
     assert.equal(pushed.points, 1);
     assert.equal(pushed.result.changed, true);
-    assert.equal(pushed.result.pulls.find((p) => p.pr === 3)?.headSha, sha(3, 1));
+    assert.equal(pushed.result.pulls.find((p) => p.pr === 3)?.headSha, pullSha(3, 1));
 
-    repo.setPull(5, { headSha: sha(5), state: 'closed' });
+    repo.setPull(5, { headSha: pullSha(5), state: 'closed' });
     assert.deepEqual((await lifecycle.listOpenPullRequests(cond)).pulls.map((p) => p.pr), [3, 1]);
     // Another forge remembers nothing: a plain 200.
-    assert.deepEqual((await costOf(() => forge().listOpenPullRequests(cond))).requests, ['GET pulls/list 200']);
+    assert.deepEqual((await costOf(github, () => forge().listOpenPullRequests(cond))).requests, ['GET pulls/list 200']);
   });
 
   test('listOpenPullRequests: 120 open pull requests over two pages; a push to one on page 2 is seen though page 1 is a 304', async () => {
     const repo = github.repo('acme/big');
-    for (let n = 1; n <= 120; n += 1) repo.setPull(n, { headSha: sha(n) });
+    for (let n = 1; n <= 120; n += 1) repo.setPull(n, { headSha: pullSha(n) });
     const big = { owner: 'acme', repo: 'big' };
     const lifecycle = forge();
-    const first = await costOf(() => lifecycle.listOpenPullRequests(big));
+    const first = await costOf(github, () => lifecycle.listOpenPullRequests(big));
     assert.equal(first.result.pulls.length, 120);
     assert.deepEqual(first.result.pulls.map((p) => p.pr), Array.from({ length: 120 }, (_, i) => 120 - i));
     assert.deepEqual(first.requests, ['GET pulls/list 200', 'GET pulls/list 200']);
     assert.equal(github.requestsFor('pulls/list').at(-1)?.path, '/repos/acme/big/pulls?state=open&per_page=100&page=2');
 
-    const again = await costOf(() => lifecycle.listOpenPullRequests(big));
+    const again = await costOf(github, () => lifecycle.listOpenPullRequests(big));
     assert.deepEqual(again.requests, ['GET pulls/list 304', 'GET pulls/list 304']);
     assert.equal(again.points, 0);
     assert.equal(again.result.changed, false);
     assert.equal(again.result.pulls.length, 120);
 
-    repo.setPull(5, { headSha: sha(5, 1) });
-    const pushed = await costOf(() => lifecycle.listOpenPullRequests(big));
+    repo.setPull(5, { headSha: pullSha(5, 1) });
+    const pushed = await costOf(github, () => lifecycle.listOpenPullRequests(big));
     assert.deepEqual(pushed.requests, ['GET pulls/list 304', 'GET pulls/list 200']);
     assert.equal(pushed.points, 1);
     assert.equal(pushed.result.changed, true);
-    assert.equal(pushed.result.pulls.find((p) => p.pr === 5)?.headSha, sha(5, 1));
+    assert.equal(pushed.result.pulls.find((p) => p.pr === 5)?.headSha, pullSha(5, 1));
   });
 
   test('listOpenPullRequests: a full page with nothing after it is followed by a look at the next, which catches an old pull request reopened', async () => {
     const repo = github.repo('acme/full');
-    repo.setPull(1, { headSha: sha(1), state: 'closed' });
-    for (let n = 2; n <= 101; n += 1) repo.setPull(n, { headSha: sha(n) });
+    repo.setPull(1, { headSha: pullSha(1), state: 'closed' });
+    for (let n = 2; n <= 101; n += 1) repo.setPull(n, { headSha: pullSha(n) });
     const full = { owner: 'acme', repo: 'full' };
     const lifecycle = forge();
-    assert.deepEqual((await costOf(() => lifecycle.listOpenPullRequests(full))).requests, ['GET pulls/list 200']);
-    const second = await costOf(() => lifecycle.listOpenPullRequests(full));
+    assert.deepEqual((await costOf(github, () => lifecycle.listOpenPullRequests(full))).requests, ['GET pulls/list 200']);
+    const second = await costOf(github, () => lifecycle.listOpenPullRequests(full));
     assert.deepEqual(second.requests, ['GET pulls/list 304', 'GET pulls/list 200']);
     assert.equal(second.result.changed, false, 'an empty page 2 adds nothing');
-    const third = await costOf(() => lifecycle.listOpenPullRequests(full));
+    const third = await costOf(github, () => lifecycle.listOpenPullRequests(full));
     assert.deepEqual([third.requests, third.points], [['GET pulls/list 304', 'GET pulls/list 304'], 0]);
     // Reopened: #1 sorts last, so page 1 is the same and only page 2 tells.
-    repo.setPull(1, { headSha: sha(1) });
-    const reopened = await costOf(() => lifecycle.listOpenPullRequests(full));
+    repo.setPull(1, { headSha: pullSha(1) });
+    const reopened = await costOf(github, () => lifecycle.listOpenPullRequests(full));
     assert.deepEqual(reopened.requests, ['GET pulls/list 304', 'GET pulls/list 200']);
     assert.equal(reopened.result.changed, true);
     assert.equal(reopened.result.pulls.length, 101);
@@ -117,7 +99,7 @@ describe('ForgeLifecycle.listOpenPullRequests on the Octokit forge: conditional 
 
   test('listOpenPullRequests: a failure on page 2 is a transient error, and the next round starts clean', async () => {
     const repo = github.repo('acme/flaky');
-    for (let n = 1; n <= 150; n += 1) repo.setPull(n, { headSha: sha(n) });
+    for (let n = 1; n <= 150; n += 1) repo.setPull(n, { headSha: pullSha(n) });
     const flaky = { owner: 'acme', repo: 'flaky' };
     const lifecycle = forge({ retries: 0 });
     github.failNext('GET', /\/repos\/acme\/flaky\/pulls\?.*page=2/, serverError(502));
@@ -129,7 +111,7 @@ describe('ForgeLifecycle.listOpenPullRequests on the Octokit forge: conditional 
   });
 
   test('listOpenPullRequests: a pull request previewd cannot read fails the list (not dropped: that would read as closed)', async () => {
-    github.repo('acme/odd').setPull(1, { headSha: sha(1) });
+    github.repo('acme/odd').setPull(1, { headSha: pullSha(1) });
     const raw = await fetch(`${github.url}/repos/acme/odd/pulls`, { headers: { authorization: `token ${TOKEN}`, 'user-agent': 't' } }).then((r) => r.json() as Promise<Array<Record<string, any>>>); // eslint-disable-line @typescript-eslint/no-explicit-any
     raw[0]!.head.sha = 'not-a-sha';
     github.failNext('GET', '/repos/{owner}/{repo}/pulls', { status: 200, body: raw });

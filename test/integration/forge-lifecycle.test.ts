@@ -2,35 +2,17 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createOctokitForge, type OctokitForgeOptions } from '../../src/adapters/github/octokit-forge.ts';
-import { ForgeError } from '../../src/ports/forge.ts';
+import { costOf, pullSha, rejection } from '../helpers/forge-test-kit.ts';
 import { createFakeGitHub, serverError, type FakeGitHub } from '../helpers/fake-github.ts';
 
 const TOKEN = 'ghp_previewdLifecycleToken0123456789abcdefAB';
 const silent = { warn: () => undefined };
-
-function sha(n: number, version = 0): string {
-  return `${n.toString(16)}${version.toString(16)}`.padStart(40, 'a').slice(-40);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ForgeError> {
-  const error = await promise.then(() => assert.fail('expected a ForgeError'), (e: unknown) => e);
-  assert.ok(error instanceof ForgeError, `expected a ForgeError, got ${String(error)}`);
-  return error;
-}
 
 describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
   let github: FakeGitHub;
 
   function forge(overrides: Partial<OctokitForgeOptions> = {}) {
     return createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: TOKEN }, log: silent, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 }, ...overrides });
-  }
-
-  /** What `fn` cost: its requests as `METHOD operationId status`, and the rate-limit points spent. */
-  async function costOf<T>(fn: () => Promise<T>): Promise<{ result: T; requests: string[]; points: number }> {
-    const mark = github.requests.length;
-    const points = github.rateLimitUsed();
-    const result = await fn();
-    return { result, requests: github.requests.slice(mark).map((r) => `${r.method} ${r.operationId ?? r.path} ${r.status}`), points: github.rateLimitUsed() - points };
   }
 
   before(async () => {
@@ -42,13 +24,13 @@ describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
 
   test('getPullRequest: open, draft and labelled; closed and merged; from a fork; with the caller’s installation', async () => {
     const repo = github.repo('acme/shop');
-    repo.setPull(1, { headSha: sha(1), headRef: 'feature/login', draft: true, labels: ['preview', 'needs review'], user: 'alice' });
-    repo.setPull(2, { headSha: sha(2), state: 'closed', merged: true });
-    repo.setPull(3, { headSha: sha(3), fork: 'mallory', user: 'mallory' });
+    repo.setPull(1, { headSha: pullSha(1), headRef: 'feature/login', draft: true, labels: ['preview', 'needs review'], user: 'alice' });
+    repo.setPull(2, { headSha: pullSha(2), state: 'closed', merged: true });
+    repo.setPull(3, { headSha: pullSha(3), fork: 'mallory', user: 'mallory' });
     const shop = { owner: 'acme', repo: 'shop' };
     const lifecycle = forge();
     assert.deepEqual(await lifecycle.getPullRequest(shop, 1), {
-      owner: 'acme', repo: 'shop', pr: 1, state: 'open', merged: false, draft: true, headSha: sha(1), headRef: 'feature/login',
+      owner: 'acme', repo: 'shop', pr: 1, state: 'open', merged: false, draft: true, headSha: pullSha(1), headRef: 'feature/login',
       fork: false, author: 'alice', labels: ['preview', 'needs review'], repoUrl: 'https://github.com/acme/shop',
     });
     assert.deepEqual(await lifecycle.getPullRequest(shop, 2).then((p) => [p?.state, p?.merged]), ['closed', true]);
@@ -59,7 +41,7 @@ describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
   test('getPullRequest: a missing pull request is null; a repository it cannot see is an error, never null', async () => {
     github.repo('acme/shop');
     const lifecycle = forge();
-    const missing = await costOf(() => lifecycle.getPullRequest({ owner: 'acme', repo: 'shop' }, 999));
+    const missing = await costOf(github, () => lifecycle.getPullRequest({ owner: 'acme', repo: 'shop' }, 999));
     assert.equal(missing.result, null);
     assert.deepEqual(missing.requests, ['GET pulls/get 404', 'GET repos/get 200']);
     const hidden = await rejection(lifecycle.getPullRequest({ owner: 'acme', repo: 'hidden' }, 1));
@@ -78,10 +60,10 @@ describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
     github.repo('orgco/api', { private: false });
     github.repo('orgco/old', { archived: true });
     const lifecycle = forge();
-    const first = await costOf(() => lifecycle.listOwnerRepositories('orgco'));
+    const first = await costOf(github, () => lifecycle.listOwnerRepositories('orgco'));
     assert.deepEqual(first.result.repos.map((r) => `${r.owner}/${r.repo}`).sort(), ['orgco/api', 'orgco/shop']);
     assert.deepEqual(first.requests, ['GET repos/list-for-org 200']);
-    const again = await costOf(() => lifecycle.listOwnerRepositories('orgco'));
+    const again = await costOf(github, () => lifecycle.listOwnerRepositories('orgco'));
     assert.deepEqual([again.requests, again.points, again.result.changed], [['GET repos/list-for-org 304'], 0, false]);
     github.repo('orgco/new');
     const added = await lifecycle.listOwnerRepositories('orgco');
@@ -93,10 +75,10 @@ describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
     github.repo('solo/secret');
     github.repo('solo/gone', { archived: true });
     const lifecycle = forge();
-    const first = await costOf(() => lifecycle.listOwnerRepositories('solo'));
+    const first = await costOf(github, () => lifecycle.listOwnerRepositories('solo'));
     assert.deepEqual(first.result.repos, [{ owner: 'solo', repo: 'site' }, { owner: 'solo', repo: 'secret' }]);
     assert.deepEqual(first.requests, ['GET repos/list-for-org 404', 'GET repos/list-for-user 200', 'GET repos/list-for-authenticated-user 200']);
-    const again = await costOf(() => lifecycle.listOwnerRepositories('solo'));
+    const again = await costOf(github, () => lifecycle.listOwnerRepositories('solo'));
     assert.deepEqual([again.requests, again.points, again.result.changed], [['GET repos/list-for-user 304', 'GET repos/list-for-authenticated-user 304'], 0, false]);
     github.repo('solo/private-new');
     const added = await lifecycle.listOwnerRepositories('solo');
