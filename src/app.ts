@@ -1,6 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { apiPlugin, type ApiPluginOptions } from './http/api-plugin.ts';
 import { healthPlugin, type HealthPluginOptions } from './http/health-plugin.ts';
+import { metricsPlugin, type MetricsPluginOptions } from './http/metrics-plugin.ts';
+import { registerSecurity, type ApiRateLimit } from './http/register-security.ts';
 import { webhooksPlugin, type WebhooksPluginOptions } from './http/webhooks-plugin.ts';
 
 export interface AppDeps {
@@ -9,6 +11,10 @@ export interface AppDeps {
   health: HealthPluginOptions;
   /** The preview API and its OpenAPI document at /docs/json; absent, neither is served. */
   api?: ApiPluginOptions;
+  /** `GET /metrics` for Prometheus; absent, not served. */
+  metrics?: MetricsPluginOptions;
+  /** The /api/* request limit per client address (default 300 a minute). */
+  rateLimit?: ApiRateLimit;
 }
 
 const CODES: Record<number, string> = { 400: 'bad_request', 404: 'not_found', 413: 'body_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests' };
@@ -30,8 +36,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url}: see the HTTP API in README.md` }));
+  await registerSecurity(app, deps.rateLimit);
   await app.register(webhooksPlugin, deps.webhooks);
   await app.register(healthPlugin, deps.health);
+  if (deps.metrics) await app.register(metricsPlugin, deps.metrics);
   if (deps.api) await app.register(apiPlugin, deps.api);
   return app;
 }

@@ -19,6 +19,9 @@ export function describeSettings(settings: Settings): string[] {
 
   // Where a generated webhook secret lives is logged by the code that generates it, with the file's path.
   if (settings.webhookSecret !== null) lines.push('webhook secret: from WEBHOOK_SECRET');
+  const previous = settings.webhookSecretPrevious;
+  if (previous) lines.push(`webhook secret rotation: WEBHOOK_SECRET_PREVIOUS is also accepted until ${previous.until.toISOString()}, refused after`);
+  if (settings.allowedRepos) lines.push(`repositories: only those matching ALLOWED_REPOS (${settings.allowedRepos.join(', ')}) among previewd.yaml's`);
 
   switch (github.kind) {
     case 'off':

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { validate as validateCron } from 'node-cron';
+import { rotationProblems } from './rotation-problems.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -10,7 +11,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * Never echoed in a problem or a log line. The schema marks them `writeOnly` too; this list stands
  * even if a schema given to loadSettings forgets one.
  */
-export const SECRET_SETTINGS = ['WEBHOOK_SECRET', 'GITOPS_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_TOKEN'] as const;
+export const SECRET_SETTINGS = ['WEBHOOK_SECRET', 'WEBHOOK_SECRET_PREVIOUS', 'GITOPS_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_TOKEN'] as const;
 
 export type GitOpsSettings = { branch: string; author: { name: string; email: string } } & (
   | { kind: 'local'; dir: string }
@@ -29,6 +30,8 @@ export interface Settings {
   host: string;
   /** null: none set, previewd generates one into `dataDir` (at start, not here). */
   webhookSecret: string | null;
+  /** The secret being rotated out, accepted until `until` (checked per request); absent when not set. */
+  webhookSecretPrevious?: { secret: string; until: Date };
   /** Absolute. */
   dataDir: string;
   gitops: GitOpsSettings;
@@ -39,6 +42,8 @@ export interface Settings {
   resyncSchedule: string;
   /** null: the write API is off. */
   adminToken: string | null;
+  /** ALLOWED_REPOS' owner/repo globs, on top of the registry; absent: whatever the registry has. */
+  allowedRepos?: string[];
   logLevel: LogLevel;
 }
 
@@ -115,6 +120,7 @@ function crossFieldProblems(given: Record<string, string>): string[] {
       problems.push(`${name}: set without GITOPS_REPO_URL: credentials are for a remote GitOps repository; set GITOPS_REPO_URL, or unset ${name} for the local one`);
     }
   }
+  problems.push(...rotationProblems(given));
   if (has('GITOPS_USERNAME') && !has('GITOPS_TOKEN')) {
     problems.push('GITOPS_TOKEN: not set, but GITOPS_USERNAME is: the remote needs the token (or password) that goes with the user name');
   }
@@ -145,6 +151,9 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
     port: Number(need(v, 'PORT')),
     host: need(v, 'HOST'),
     webhookSecret: v.WEBHOOK_SECRET ?? null,
+    ...(v.WEBHOOK_SECRET_PREVIOUS === undefined || v.WEBHOOK_SECRET_PREVIOUS_UNTIL === undefined
+      ? {}
+      : { webhookSecretPrevious: { secret: v.WEBHOOK_SECRET_PREVIOUS, until: new Date(v.WEBHOOK_SECRET_PREVIOUS_UNTIL) } }),
     dataDir,
     gitops,
     github,
@@ -152,6 +161,7 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
     cluster: { ...optional('kubeconfig', v.KUBECONFIG), inCluster },
     resyncSchedule: need(v, 'RESYNC_SCHEDULE'),
     adminToken: v.ADMIN_TOKEN ?? null,
+    ...(v.ALLOWED_REPOS === undefined ? {} : { allowedRepos: v.ALLOWED_REPOS.split(',').map((g) => g.trim()) }),
     logLevel: need(v, 'LOG_LEVEL') as LogLevel,
   };
 }

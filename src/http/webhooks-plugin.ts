@@ -1,5 +1,6 @@
 import { Webhooks } from '@octokit/webhooks';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { noMetrics, type Metrics, type WebhookOutcomeLabel } from '../ports/metrics.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import { lazyChildLoggerFactory } from './lazy-child-logger.ts';
 import type { WebhookHandler } from './webhook-event.ts';
@@ -7,10 +8,16 @@ import type { WebhookHandler } from './webhook-event.ts';
 export interface WebhooksPluginOptions {
   /** The current secret first; older ones are still accepted (rotation). */
   secrets: readonly string[];
+  /** A secret being rotated out: accepted up to `until`, refused after (WEBHOOK_SECRET_PREVIOUS). */
+  previous?: { secret: string; until: Date };
+  /** The clock the rotation deadline is checked against, per request. */
+  now?: () => Date;
   /** Largest body accepted, in bytes; larger gets 413. */
   bodyLimit: number;
   deliveries: DeliveryLog;
   handle: WebhookHandler;
+  /** Counts each delivery by event and outcome. */
+  metrics?: Pick<Metrics, 'webhook'>;
 }
 
 function fail(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
@@ -30,8 +37,23 @@ function payloadText(raw: string, contentType: string | undefined): string | nul
  */
 export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPluginOptions): Promise<void> {
   const verifiers = options.secrets.map((secret) => new Webhooks({ secret }));
+  const previous = options.previous ? { verifier: new Webhooks({ secret: options.previous.secret }), until: options.previous.until.getTime() } : null;
+  const now = options.now ?? (() => new Date());
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_req, body, done) => done(null, body));
+  const metrics = options.metrics ?? noMetrics();
+  const count = (request: FastifyRequest, outcome: WebhookOutcomeLabel): void => {
+    const event = request.headers['x-github-event'];
+    metrics.webhook(typeof event === 'string' ? event : 'unknown', outcome);
+  };
+  const refuse = (request: FastifyRequest, reply: FastifyReply, outcome: WebhookOutcomeLabel, status: number, error: string, message: string): FastifyReply => {
+    count(request, outcome);
+    return fail(reply, status, error, message);
+  };
+  // A body over the limit is refused by the parser before the handler runs.
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode === 413) count(request, 'too_large');
+  });
 
   app.post('/webhooks/github', { bodyLimit: options.bodyLimit, childLoggerFactory: lazyChildLoggerFactory }, async (request, reply) => {
     const header = (name: string): string | undefined => {
@@ -39,14 +61,16 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
       return typeof value === 'string' && value !== '' ? value : undefined;
     };
     const signature = header('x-hub-signature-256');
-    if (!signature) return fail(reply, 401, 'missing_signature', 'the X-Hub-Signature-256 header is missing: set a secret on the GitHub webhook (the same as WEBHOOK_SECRET)');
+    if (!signature) return refuse(request, reply, 'bad_signature', 401, 'missing_signature', 'the X-Hub-Signature-256 header is missing: set a secret on the GitHub webhook (the same as WEBHOOK_SECRET)');
     const name = header('x-github-event');
     const delivery = header('x-github-delivery');
-    if (!name || !delivery) return fail(reply, 400, 'missing_headers', 'X-GitHub-Event and X-GitHub-Delivery are required: send webhooks the way GitHub does');
+    if (!name || !delivery) return refuse(request, reply, 'malformed', 400, 'missing_headers', 'X-GitHub-Event and X-GitHub-Delivery are required: send webhooks the way GitHub does');
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const raw = body.toString('utf8');
-    const checks = await Promise.all(verifiers.map((v) => v.verify(raw, signature).catch(() => false)));
-    if (!checks.some(Boolean)) return fail(reply, 401, 'bad_signature', 'the signature does not match the body: the webhook secret on GitHub differs from WEBHOOK_SECRET');
+    // Checked per request, so that the old secret stops working at its deadline without a restart.
+    const usable = previous && now().getTime() <= previous.until ? [...verifiers, previous.verifier] : verifiers;
+    const checks = await Promise.all(usable.map((v) => v.verify(raw, signature).catch(() => false)));
+    if (!checks.some(Boolean)) return refuse(request, reply, 'bad_signature', 401, 'bad_signature', 'the signature does not match the body: the webhook secret on GitHub differs from WEBHOOK_SECRET');
     // The delivery's fields go on each line it writes; a child logger per delivery would be made even
     // for the many deliveries that write nothing at the configured level.
     const log = {
@@ -58,15 +82,20 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
       if (text === null) throw new Error('no payload field in the form body');
       payload = JSON.parse(text);
     } catch {
-      return fail(reply, 400, 'malformed_payload', 'the body is not a JSON webhook payload');
+      return refuse(request, reply, 'malformed', 400, 'malformed_payload', 'the body is not a JSON webhook payload');
     }
-    if (name === 'ping') return reply.code(200).send({ ok: true });
+    if (name === 'ping') {
+      count(request, 'ignored');
+      return reply.code(200).send({ ok: true });
+    }
     if (!options.deliveries.firstTime(delivery)) {
       log.info({}, 'redelivered webhook ignored: this delivery was already accepted');
+      count(request, 'duplicate');
       return reply.code(202).send({ accepted: false, reason: 'duplicate delivery' });
     }
     const outcome = options.handle({ name, delivery, payload }, log);
     if (!outcome.accepted) log.info({ reason: outcome.reason }, 'webhook ignored');
+    count(request, outcome.accepted ? 'accepted' : 'ignored');
     return reply.code(202).send(outcome);
   });
 }

@@ -85,7 +85,9 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const app = await buildApp({
     logger: log,
     api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue }), adminToken: settings.adminToken },
-    webhooks: { secrets, bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue) },
+    webhooks: {
+      secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
+      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue) },
     health: {
       readiness: () => {
         const err = reconciler.publisher.lastError();

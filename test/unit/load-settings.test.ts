@@ -126,6 +126,11 @@ const BAD: Array<[name: string, value: string, says: RegExp]> = [
   ['KUBECONFIG', '/etc/kube\u0000config', /^KUBECONFIG: "\/etc\/kube\\u0000config" is not a file path/],
   ['RESYNC_SCHEDULE', '61 * * * *', /^RESYNC_SCHEDULE: "61 \* \* \* \*" is not a cron expression/],
   ['RESYNC_SCHEDULE', 'every 5 minutes', /^RESYNC_SCHEDULE:/],
+  ['WEBHOOK_SECRET_PREVIOUS', 'old\n', /^WEBHOOK_SECRET_PREVIOUS: the value given \(not shown: it is a secret\) is not text without line breaks/],
+  ['WEBHOOK_SECRET_PREVIOUS_UNTIL', '2026-12-01 noon', /^WEBHOOK_SECRET_PREVIOUS_UNTIL: "2026-12-01 noon" is not an RFC 3339 time/],
+  ['WEBHOOK_SECRET_PREVIOUS_UNTIL', '2026-12-01T12:00:00', /^WEBHOOK_SECRET_PREVIOUS_UNTIL:/],
+  ['ALLOWED_REPOS', 'acme', /^ALLOWED_REPOS: "acme" is not comma-separated owner\/repo globs/],
+  ['ALLOWED_REPOS', 'acme/*,,tools/ci', /^ALLOWED_REPOS:/],
   ['ADMIN_TOKEN', 'short-token', /^ADMIN_TOKEN: the value given \(not shown: it is a secret\) is not a token of at least 16 characters/],
   ['ADMIN_TOKEN', 'x'.repeat(15) + ' y', /^ADMIN_TOKEN:/],
   ['LOG_LEVEL', 'verbose', /^LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent$/],
@@ -137,6 +142,8 @@ function companions(name: string): Record<string, string> {
   if (name === 'GITOPS_USERNAME') return { GITOPS_REPO_URL: 'https://git.example.com/g.git', GITOPS_TOKEN: 't' };
   if (name === 'GITHUB_APP_ID') return { GITHUB_APP_PRIVATE_KEY: PEM };
   if (name === 'GITHUB_APP_PRIVATE_KEY') return { GITHUB_APP_ID: '1' };
+  if (name === 'WEBHOOK_SECRET_PREVIOUS') return { WEBHOOK_SECRET: 'new', WEBHOOK_SECRET_PREVIOUS_UNTIL: '2026-12-01T12:00:00Z' };
+  if (name === 'WEBHOOK_SECRET_PREVIOUS_UNTIL') return { WEBHOOK_SECRET: 'new', WEBHOOK_SECRET_PREVIOUS: 'old' };
   return {};
 }
 
@@ -151,7 +158,7 @@ describe('loadSettings: each variable refused, with what is accepted', () => {
 
   test('every variable of the schema has a refusal above', () => {
     const names = Object.keys((SCHEMA as { properties: object }).properties);
-    assert.equal(names.length, 20, names.join(' '));
+    assert.equal(names.length, 23, names.join(' '));
     for (const name of names) assert.ok(BAD.some(([n]) => n === name), name);
   });
 });
