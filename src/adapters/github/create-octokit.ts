@@ -2,6 +2,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import type { Metrics } from '../../ports/metrics.ts';
 import { pacedGroup } from './paced-group.ts';
 
 // GitHub's own retry and rate-limit rules (retry-after, x-ratelimit-reset), not hand-written backoff.
@@ -56,6 +57,8 @@ export interface GitHubClientOptions {
   /** `fetch` to use (tests inject one) and a per-request timeout (default 30 s). */
   request?: { fetch?: typeof fetch; timeoutMs?: number };
   userAgent?: string;
+  /** Counts every HTTP request to GitHub (retries too) and keeps the rate limit left. */
+  metrics?: Pick<Metrics, 'githubRequest' | 'githubRateLimit'>;
 }
 
 // Rate limits are the throttling plugin's business, which honours retry-after; the retry plugin would
@@ -68,6 +71,26 @@ function withTimeout(base: typeof fetch, timeoutMs: number): typeof fetch {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     return base(input, { ...init, signal });
+  };
+}
+
+// Counted at the fetch, below the retry and throttling plugins: each attempt costs rate limit and is
+// one request for GitHub, while a hook on the Octokit would only see the last attempt of a retried call.
+function counted(base: typeof fetch, metrics: GitHubClientOptions['metrics']): typeof fetch {
+  if (!metrics) return base;
+  return async (input, init) => {
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    let response: Response;
+    try {
+      response = await base(input, init);
+    } catch (error) {
+      metrics.githubRequest(method, 'error');
+      throw error;
+    }
+    metrics.githubRequest(method, response.status);
+    const remaining = response.headers.get('x-ratelimit-remaining');
+    if (remaining !== null && remaining.trim() !== '') metrics.githubRateLimit(Number(remaining));
+    return response;
   };
 }
 
@@ -110,7 +133,7 @@ export function createOctokit(options: GitHubClientOptions, installationId?: num
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     userAgent: options.userAgent ?? 'previewd',
     log: octokitLog(options.log),
-    request: { fetch: withTimeout(baseFetch, options.request?.timeoutMs ?? 30_000) },
+    request: { fetch: counted(withTimeout(baseFetch, options.request?.timeoutMs ?? 30_000), options.metrics) },
     retry: {
       retries: options.retries ?? 3,
       retryAfterBaseValue: options.retryBaseDelayMs ?? 1000,

@@ -15,6 +15,8 @@ export interface ApplicationWatchOptions {
   watchTimeoutSeconds: () => number;
   /** How long past its timeout a silent stream is kept before it is presumed dead (default 30 s). */
   silenceGraceMs?: number;
+  /** Told of every restart of the list+watch after the first start (the watch-restarts metric). */
+  onRestart?: () => void;
 }
 
 export interface ApplicationWatch {
@@ -68,8 +70,9 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
     stream = listing = undefined;
   }
 
-  function restart(delayMs: number): void {
+  function restart(delayMs: number, first = false): void {
     if (!listener) return;
+    if (!first) options.onRestart?.();
     abandonCurrent();
     const mine = generation;
     restartTimer = timers.setTimeout(() => void cycle(mine), delayMs);
@@ -179,7 +182,7 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
       listener = onEvent;
       // A new listener has seen nothing: list, so that it hears of every current Application.
       resourceVersion = undefined;
-      restart(0);
+      restart(0, true);
     },
     stop() {
       abandonCurrent();

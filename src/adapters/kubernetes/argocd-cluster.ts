@@ -4,6 +4,7 @@ import {
 } from '@kubernetes/client-node';
 import type { BackoffPolicy } from '../../domain/backoff.ts';
 import type { ArgoApplication, Cluster } from '../../ports/cluster.ts';
+import type { Metrics } from '../../ports/metrics.ts';
 import { createApplicationWatch } from './application-watch.ts';
 import type { ApplicationList, OpenWatch, Timers, WatchLogger } from './list-watch-types.ts';
 import { httpStatusOf, toClusterError } from './translate-cluster-error.ts';
@@ -44,6 +45,8 @@ export interface ArgoCdClusterOptions {
   pageSize?: number;
   /** Limit for a list page or a patch (default 30 s). */
   requestTimeoutMs?: number;
+  /** Counts the watch's restarts. */
+  metrics?: Pick<Metrics, 'watchRestarted'>;
 }
 
 /** Hands a signal to client-node's fetch: requests are bounded, and a stopped watch leaves none in flight. */
@@ -108,6 +111,7 @@ export function createArgoCdCluster(options: ArgoCdClusterOptions): Cluster {
     backoff: options.backoff ?? { baseMs: 1000, maxMs: 30_000 },
     watchTimeoutSeconds: () => options.watchTimeoutSeconds ?? Math.floor(300 * (1 + random())),
     ...(options.silenceGraceMs !== undefined && { silenceGraceMs: options.silenceGraceMs }),
+    ...(options.metrics && { onRestart: () => options.metrics?.watchRestarted() }),
   });
 
   async function annotate(plural: 'applications' | 'applicationsets', name: string, annotations: Record<string, string>): Promise<void> {
