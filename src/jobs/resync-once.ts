@@ -2,6 +2,7 @@ import type { ServiceConfig } from '../domain/config-types.ts';
 import { envFolder, type EnvRef } from '../domain/environment.ts';
 import { findApp } from '../domain/find-app.ts';
 import { parsePreviewJson } from '../domain/preview-json.ts';
+import { repoAllowed } from '../domain/repo-allowed.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 import type { ForgeLifecycle, RepoRef } from '../ports/forge.ts';
 import type { GitOpsStore } from '../ports/gitops-store.ts';
@@ -20,6 +21,8 @@ export interface ResyncDeps {
   statuses: Pick<PreviewStatusBook, 'get'>;
   enqueue: (req: ReconcileRequest) => boolean;
   now: () => Date;
+  /** ALLOWED_REPOS' globs: registered repositories outside them are not scanned (absent: all are). */
+  allowedRepos?: readonly string[];
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -42,13 +45,16 @@ const DECIDED = new Set(['skipped', 'refused', 'waiting', 'rolled-back']);
 async function reposToScan(deps: ResyncDeps, service: ServiceConfig, envs: EnvRef[], errors: ResyncReport['errors']): Promise<RepoRef[]> {
   const repos = new Map<string, RepoRef>();
   for (const env of envs) repos.set(key(env), { owner: env.owner, repo: env.repo });
+  // Repositories with environments stay scanned whatever ALLOWED_REPOS says, so that their closed PRs
+  // are still cleaned up; the reconciler refuses to deploy outside the list.
+  const allowed = (r: RepoRef): boolean => repoAllowed(deps.allowedRepos, r.owner, r.repo);
   for (const app of service.apps) {
     const [owner = '', repo = ''] = app.repo.split('/');
     if (!GLOB.test(app.repo)) {
-      repos.set(key({ owner, repo }), { owner, repo });
+      if (allowed({ owner, repo })) repos.set(key({ owner, repo }), { owner, repo });
     } else if (!GLOB.test(owner) && deps.lifecycle) {
       try {
-        for (const r of (await deps.lifecycle.listOwnerRepositories(owner)).repos) if (findApp(service, r.owner, r.repo)) repos.set(key(r), r);
+        for (const r of (await deps.lifecycle.listOwnerRepositories(owner)).repos) if (findApp(service, r.owner, r.repo) && allowed(r)) repos.set(key(r), r);
       } catch (err) {
         errors.push({ repo: `${owner}/*`, message: err instanceof Error ? err.message : String(err) });
       }

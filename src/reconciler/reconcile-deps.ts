@@ -29,6 +29,8 @@ export interface ReconcileDeps {
   waiting: WaitingLine;
   now: () => Date;
   log: ReconcileLogger;
+  /** ALLOWED_REPOS' globs; absent: every repository the registry has. */
+  allowedRepos?: readonly string[];
   /** Queues more work (a waiting PR when a slot frees). */
   enqueue: (req: ReconcileRequest) => void;
 }

@@ -1,6 +1,7 @@
 import type { ActionOutcome } from '../domain/action-outcome.ts';
 import { envLabel } from '../domain/environment.ts';
 import { mayRunCommands } from '../domain/may-run-commands.ts';
+import { notAllowedReason, repoAllowed } from '../domain/repo-allowed.ts';
 import { previewCommandHelp } from '../domain/parse-preview-command.ts';
 import { loadEnvFacts } from './env-facts.ts';
 import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
@@ -35,8 +36,13 @@ async function command(deps: ReconcileDeps, item: ActionItem, log: ReconcileLogg
   const comment = item.comment;
   const github = deps.lifecycle;
   if (!comment || !github) return run();
-  const ctx = item.installationId === undefined ? {} : { installationId: item.installationId };
   const env = item.env;
+  // Outside ALLOWED_REPOS a comment gets no answer at all: previewd does not act, nor speak, there.
+  if (!repoAllowed(deps.allowedRepos, env.owner, env.repo)) {
+    log.info({ actor: item.actor, command: item.action.kind }, 'command ignored: repository outside ALLOWED_REPOS');
+    return { status: 'refused', message: notAllowedReason(env.owner, env.repo) };
+  }
+  const ctx = item.installationId === undefined ? {} : { installationId: item.installationId };
   let verdict = mayRunCommands(comment.authorAssociation, null);
   if (verdict === 'ask') verdict = mayRunCommands(comment.authorAssociation, deps.forge ? await deps.forge.permission(env, item.actor, ctx) : 'none');
   if (verdict !== 'yes') {

@@ -2,6 +2,7 @@ import { PREVIEW_CONFIG_FILE } from '../domain/config-problem.ts';
 import { decidePreview } from '../domain/decide-preview.ts';
 import { fileSetChanges } from '../domain/file-set-changes.ts';
 import { findApp } from '../domain/find-app.ts';
+import { notAllowedReason, repoAllowed } from '../domain/repo-allowed.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 import { touchesPaths } from '../domain/touches-paths.ts';
 import { commitDestroy, commitRendered } from './commit-env.ts';
@@ -42,11 +43,16 @@ export async function syncPreview(deps: ReconcileDeps, facts: EnvFacts, item: Sy
     deps.statuses.set({ ...base, state, reason, at, ...extra });
     log.info({ reason, state }, 'no preview change');
   };
+  // Outside ALLOWED_REPOS nothing is deployed, and nothing is asked of GitHub for it; an environment made
+  // before the list was narrowed may still be destroyed by its PR's close (removing is always safe).
+  const allowed = repoAllowed(deps.allowedRepos, env.owner, env.repo);
+  if (!allowed && current === null) return skip(notAllowedReason(env.owner, env.repo));
   const preserved = previous?.preservedUntil ? Date.parse(previous.preservedUntil) > deps.now().getTime() : false;
   const decision = decidePreview({
     snapshot: pr, app, policy: service.policy, previewLabel: PREVIEW_LABEL,
     labelApproved: await labelApproved(deps, pr, service.policy.forks), touchesPaths: null, exists: current !== null,
   });
+  if (!allowed && decision.kind === 'deploy') return skip(notAllowedReason(env.owner, env.repo));
   if (decision.kind !== 'deploy' && !(decision.kind === 'destroy' && !preserved)) {
     return skip(decision.kind === 'destroy' ? `preserved until ${previous?.preservedUntil ?? ''}: kept past the pull request's close` : decision.reason);
   }

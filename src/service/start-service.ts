@@ -68,9 +68,10 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   let feedback: Feedback | null = null;
   const registry = createRegistryReader(store, validators);
   const lifecycle = deps.lifecycle ?? null;
+  const allowedRepos = settings.allowedRepos ? { allowedRepos: settings.allowedRepos } : {};
   const reconciler = createReconciler({
     store, forge: deps.forge, lifecycle, registry, validators, templates: deps.assets.templates,
-    now, log, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }),
+    now, log, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }), ...allowedRepos,
     onStatus: (status) => feedback?.onStatus(status),
     onPublished: (result) => feedback?.onPublished(result),
   });
@@ -80,7 +81,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     now, log, ...(deps.reportDebounceMs === undefined ? {} : { debounceMs: deps.reportDebounceMs }),
   });
   feedback.start();
-  const resync = () => resyncOnce({ store, refresh: () => store.refresh(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log });
+  const resync = () => resyncOnce({ store, refresh: () => store.refresh(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log, ...allowedRepos });
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
   const app = await buildApp({
     logger: log,
