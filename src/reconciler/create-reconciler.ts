@@ -1,5 +1,6 @@
 import { envFolder } from '../domain/environment.ts';
 import type { PublishResult } from '../ports/gitops-store.ts';
+import { noMetrics, type Metrics } from '../ports/metrics.ts';
 import { isTransient } from './errors.ts';
 import { createPreviewStatusBook, type PreviewStatus, type PreviewStatusBook } from './preview-status-book.ts';
 import { createPublisher, type Publisher, type PublisherLogger } from './publisher.ts';
@@ -20,6 +21,8 @@ export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'st
   onPublished?: (result: PublishResult) => void;
   /** Told about every status change (the reporter listens here). */
   onStatus?: (status: PreviewStatus) => void;
+  /** Measures each reconcile (duration and result). */
+  metrics?: Pick<Metrics, 'reconciled'>;
 }
 
 /** The one writer: a keyed queue of reconcile requests, and the publisher that pushes their commits. */
@@ -35,6 +38,7 @@ export interface Reconciler {
 }
 
 export function createReconciler(options: ReconcilerOptions): Reconciler {
+  const metrics = options.metrics ?? noMetrics();
   const statuses = createPreviewStatusBook((status) => options.onStatus?.(status));
   const publisher = createPublisher({
     store: options.store,
@@ -59,7 +63,17 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const queue = createWorkQueue<ReconcileRequest>({
     concurrency: options.concurrency ?? 4,
     settleMs: options.settleMs ?? 250,
-    worker: (_key, req) => reconcilePreview(deps, req),
+    async worker(_key, req) {
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      try {
+        await reconcilePreview(deps, req);
+      } catch (err) {
+        metrics.reconciled(isTransient(err) ? 'retry' : 'failed', seconds());
+        throw err;
+      }
+      metrics.reconciled('ok', seconds());
+    },
     merge: mergeRequests,
     classify: (err) => (isTransient(err) ? 'transient' : 'terminal'),
     backoff: { baseMs: 500, maxMs: 60_000 },

@@ -1,4 +1,4 @@
-import { parseEnvFolder, type EnvRef } from '../domain/environment.ts';
+import { envFolder, parseEnvFolder, type EnvRef } from '../domain/environment.ts';
 import { gitopsWebUrl } from '../domain/render-comment.ts';
 import type { ApplicationEvent, Cluster } from '../ports/cluster.ts';
 import type { ForgeReports } from '../ports/forge.ts';
@@ -26,6 +26,8 @@ export interface Feedback {
   start(): void;
   /** Why the feedback is not ready, if it is not (the watch has not listed yet). */
   notReady(): string[];
+  /** The state the PR report last gave this status (`ready`, `deploying`…), or the status's own until reported. */
+  reportedState(status: PreviewStatus): string;
   idle(): Promise<void>;
   stop(): Promise<void>;
   readonly reporter: PrReporter;
@@ -33,14 +35,21 @@ export interface Feedback {
 
 export function createFeedback(options: FeedbackOptions): Feedback {
   const { cluster, log } = options;
+  // Kept for the previews-by-state gauge: only the report joins the status with what Argo CD says.
+  const reported = new Map<string, { status: PreviewStatus; state: string }>();
+  const compose = composeReport({
+    cluster, store: options.store, gitopsWeb: options.gitops.url ? gitopsWebUrl(options.gitops.url) : null,
+    gitopsBranch: options.gitops.branch, now: options.now,
+    ...(options.pickupTimeoutMs === undefined ? {} : { pickupTimeoutMs: options.pickupTimeoutMs }),
+  });
   const reporter = createPrReporter({
     forge: options.forge,
     status: options.status,
-    compose: composeReport({
-      cluster, store: options.store, gitopsWeb: options.gitops.url ? gitopsWebUrl(options.gitops.url) : null,
-      gitopsBranch: options.gitops.branch, now: options.now,
-      ...(options.pickupTimeoutMs === undefined ? {} : { pickupTimeoutMs: options.pickupTimeoutMs }),
-    }),
+    async compose(status) {
+      const text = await compose(status);
+      if (text) reported.set(envFolder(status.env), { status, state: text.state });
+      return text;
+    },
     debounceMs: options.debounceMs ?? 1000,
     backoff: { baseMs: 1000, maxMs: 60_000 },
     log,
@@ -73,6 +82,10 @@ export function createFeedback(options: FeedbackOptions): Feedback {
     onStatus: (status) => reporter.touch(status.env),
     onPublished: (result) => void refresh(result),
     start: () => cluster?.start(onApplication),
+    reportedState(status) {
+      const last = reported.get(envFolder(status.env));
+      return last?.status === status ? last.state : status.state;
+    },
     notReady: () => (cluster && !cluster.synced() ? ['the watch on Argo CD Applications has not listed them yet'] : []),
     idle: () => reporter.idle(),
     async stop() {

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { IsomorphicGitStore } from '../adapters/git/isomorphic-git-store.ts';
+import type { PrometheusMetrics } from '../adapters/metrics.ts';
 import { ensureWebhookSecret } from '../adapters/webhook-secret.ts';
 import { buildApp } from '../app.ts';
 import type { Assets } from '../assets/load-assets.ts';
@@ -11,12 +12,15 @@ import type { Settings } from '../domain/load-settings.ts';
 import { createDeliveryLog } from '../http/delivery-log.ts';
 import type { Cluster } from '../ports/cluster.ts';
 import type { Forge, ForgeLifecycle, ForgeReports } from '../ports/forge.ts';
+import { noMetrics } from '../ports/metrics.ts';
 import { resyncOnce, type ResyncReport } from '../jobs/resync-once.ts';
 import { scheduleResync } from '../jobs/schedule-resync.ts';
 import { createReconciler, type Reconciler } from '../reconciler/create-reconciler.ts';
 import { createRegistryReader } from '../reconciler/registry-reader.ts';
 import { routeWebhook } from '../reconciler/route-webhook.ts';
 import { createFeedback, type Feedback } from './create-feedback.ts';
+import { instrumentStore } from './instrument-store.ts';
+import { createRemoteReachability, type RemoteReachabilityOptions } from './remote-reachability.ts';
 import { createPreviewApi } from './create-preview-api.ts';
 import { openGitOpsStore } from './open-gitops-store.ts';
 
@@ -40,6 +44,10 @@ export interface ServiceDeps {
   /** Largest webhook body accepted (GitHub caps payloads at 25 MB; pull requests are far smaller). */
   webhookBodyLimit?: number;
   lingerMs?: number;
+  /** Counted into, and served at GET /metrics; absent, nothing is counted and /metrics is not served. */
+  metrics?: PrometheusMetrics;
+  /** When /readyz gives up on a silent GitOps remote, and how often an idle service probes it. */
+  remoteCheck?: Pick<RemoteReachabilityOptions, 'staleMs' | 'probeMs'>;
 }
 
 export interface RunningService {
@@ -59,7 +67,14 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const { settings, log } = deps;
   await mkdir(settings.dataDir, { recursive: true });
   const secrets = settings.webhookSecret !== null ? [settings.webhookSecret] : await generatedSecret(settings.dataDir, log);
-  const { store, created } = await openGitOpsStore(settings, { log });
+  const { store: opened, created } = await openGitOpsStore(settings, { log });
+  const metrics = deps.metrics ?? noMetrics();
+  const remote = createRemoteReachability({
+    remote: settings.gitops.kind === 'remote' ? settings.gitops.url : null, metrics, ...deps.remoteCheck,
+    // Commits waiting: the publisher's push is the contact (and it handles conflicts); none: a fetch.
+    probe: async () => ((await store.pendingCount()) > 0 ? reconciler.publisher.kick() : store.refresh()),
+  });
+  const store = instrumentStore(opened, { metrics, remote });
   if (created && settings.gitops.kind === 'local') log.info({ dir: settings.gitops.dir }, 'created a local GitOps repository from the skeleton');
   for (const line of describeSettings(settings)) log.info(line);
   const validators = createConfigValidators(deps.assets.schemas);
@@ -71,7 +86,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const allowedRepos = settings.allowedRepos ? { allowedRepos: settings.allowedRepos } : {};
   const reconciler = createReconciler({
     store, forge: deps.forge, lifecycle, registry, validators, templates: deps.assets.templates,
-    now, log, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }), ...allowedRepos,
+    now, log, metrics, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }), ...allowedRepos,
     onStatus: (status) => feedback?.onStatus(status),
     onPublished: (result) => feedback?.onPublished(result),
   });
@@ -81,6 +96,21 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     now, log, ...(deps.reportDebounceMs === undefined ? {} : { debounceMs: deps.reportDebounceMs }),
   });
   feedback.start();
+  const fb = feedback;
+  const readiness = () => {
+    const err = reconciler.publisher.lastError();
+    const reasons = [
+      ...(err === null ? [] : [`publishing to the GitOps repository fails: ${err instanceof Error ? err.message : String(err)}`]),
+      ...remote.notReady(),
+      ...fb.notReady(),
+    ];
+    return { ready: reasons.length === 0, reasons };
+  };
+  metrics.sample({
+    queueDepth: () => reconciler.queueDepth(), ready: () => readiness().ready,
+    previewStates: () => reconciler.statuses.all().map((status) => fb.reportedState(status)),
+  });
+  remote.start();
   const resync = () => resyncOnce({ store, refresh: () => store.refresh(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log, ...allowedRepos });
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
   const app = await buildApp({
@@ -88,25 +118,17 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue }), adminToken: settings.adminToken },
     webhooks: {
       secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
-      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue) },
-    health: {
-      readiness: () => {
-        const err = reconciler.publisher.lastError();
-        const reasons = [
-          ...(err === null ? [] : [`publishing to the GitOps repository fails: ${err instanceof Error ? err.message : String(err)}`]),
-          ...(feedback?.notReady() ?? []),
-        ];
-        return { ready: reasons.length === 0, reasons };
-      },
-    },
+      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue), metrics },
+    health: { readiness },
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   const url = await app.listen({ host: settings.host, port: settings.port });
   log.info({ url, webhook: `${url}/webhooks/github` }, 'previewd is listening');
-  const fb = feedback;
   return {
     app, url, store, reconciler, feedback: fb, resync,
     async stop() {
       await job?.stop();
+      await remote.stop();
       log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
       await app.close();
       await reconciler.close();
