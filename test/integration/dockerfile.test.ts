@@ -132,7 +132,8 @@ test('multi-stage on node:20-bookworm-slim, pinned, no registry host, the runtim
     assert.equal(stage.from, 'node:20-bookworm-slim', `FROM ${stage.from}`);
     const [image = '', tag] = stage.from.split(':');
     assert.ok(tag !== undefined && tag !== 'latest', `${stage.from} has a tag other than latest`);
-    assert.ok(!image.split('/')[0]?.includes('.'), `${stage.from} names no registry host`);
+    const [first, ...rest] = image.split('/');
+    assert.ok(rest.length === 0 || !/[.:]|^localhost$/.test(first ?? ''), `${stage.from} names no registry host`);
   }
   assert.ok(stages.slice(0, -1).every((s) => s.name !== undefined), 'build stages are named for COPY --from');
 });
