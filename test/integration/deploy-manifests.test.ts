@@ -378,6 +378,15 @@ test('DATA_DIR is the PersistentVolumeClaim, /tmp an emptyDir; the ServiceAccoun
   assert.equal(one('ServiceAccount', 'previewd').metadata.namespace, 'previewd');
 });
 
+test('the Deployment and the Dockerfile agree: the user, DATA_DIR, the port, the command', async () => {
+  const dockerfile = await readFile(path.join(repoRoot, 'Dockerfile'), 'utf8');
+  const uid = [...dockerfile.matchAll(/^USER\s+(\d+)/gm)].at(-1)?.[1];
+  assert.equal(deployment().template.spec.securityContext.runAsUser, Number(uid), 'runAsUser is the image\'s USER');
+  assert.match(dockerfile, new RegExp(`DATA_DIR=${DATA_DIR}\\b`));
+  assert.match(dockerfile, /^EXPOSE 3000$/m);
+  assert.deepEqual(container().args, ['serve']);
+});
+
 test('the RoleBinding gives previewd/previewd the Role of argocd/rbac.yaml, in argocd', async () => {
   const rbac = parseAllDocuments(await readFile(path.join(repoRoot, 'argocd', 'rbac.yaml'), 'utf8')).map((d) => d.toJS() as K8sObject);
   const role = rbac.find((o) => o.kind === 'Role');
@@ -479,6 +488,9 @@ test('the Grafana dashboard parses, has the Grafana 10 fields, and a panel per d
     templating: { list: { name: string; type: string }[] };
     time: { from: string; to: string };
   };
+  for (const field of ['annotations', 'editable', 'graphTooltip', 'links', 'panels', 'refresh', 'schemaVersion', 'tags', 'templating', 'time', 'timezone', 'title', 'uid', 'version']) {
+    assert.ok(field in dashboard, `the dashboard has ${field}`);
+  }
   assert.ok(dashboard.uid && dashboard.title);
   assert.ok(dashboard.schemaVersion >= 36, 'Grafana 9/10 schema');
   assert.ok(dashboard.time.from && dashboard.time.to);
