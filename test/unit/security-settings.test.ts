@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { loadAssets } from '../../src/assets/load-assets.ts';
 import { describeSettings } from '../../src/domain/describe-settings.ts';
 import { loadSettings, type Settings } from '../../src/domain/load-settings.ts';
+import { repoAllowed } from '../../src/domain/repo-allowed.ts';
 
 const { settingsSchema: SCHEMA } = await loadAssets();
 const NEW = 'new-webhook-secret-7f3a9c';
@@ -62,5 +63,18 @@ describe('ALLOWED_REPOS', () => {
 
   test('unset: no allowlist (the registry decides alone)', () => {
     assert.equal('allowedRepos' in settingsOf({}), false);
+  });
+});
+
+describe('repoAllowed', () => {
+  test('globs match case-insensitively like the registry; no list allows all', () => {
+    const list = ['acme/*', 'tools/ci'];
+    assert.equal(repoAllowed(undefined, 'anyone', 'anything'), true);
+    assert.equal(repoAllowed(list, 'Acme', 'Shop'), true);
+    assert.equal(repoAllowed(list, 'acme', '.github'), true);
+    assert.equal(repoAllowed(list, 'tools', 'ci'), true);
+    assert.equal(repoAllowed(list, 'tools', 'ci-evil'), false);
+    assert.equal(repoAllowed(list, 'acme-evil', 'shop'), false);
+    assert.equal(repoAllowed([], 'acme', 'shop'), false);
   });
 });
