@@ -21,6 +21,7 @@ async function hardenedApp(options: { now?: () => Date; rateLimit?: ApiRateLimit
     },
     health: { readiness: () => ({ ready: true, reasons: [] }) },
     api: { api: createFakePreviewApi(), adminToken: ADMIN_TOKEN },
+    metrics: { contentType: 'text/plain; version=0.0.4', scrape: async () => '# no metrics in this test\n' },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   await app.ready();
@@ -81,7 +82,7 @@ describe('security headers, no CORS', () => {
 });
 
 describe('API rate limit', () => {
-  test('/api/* answers 429 too_many_requests past the limit, per client address; webhooks and probes are never limited', async () => {
+  test('/api/* answers 429 too_many_requests past the limit, per client address; webhooks, probes and /metrics are never limited', async () => {
     const app = await hardenedApp({ rateLimit: { max: 3, timeWindowMs: 60_000 } });
     try {
       const from = (remoteAddress: string) => app.inject({ method: 'GET', url: '/api/previews', remoteAddress });
@@ -98,7 +99,7 @@ describe('API rate limit', () => {
       assert.equal((await from('10.0.0.2')).statusCode, 200, 'another client has its own budget');
       for (let i = 0; i < 10; i++) {
         assert.equal(await ping(app, NEW_SECRET), 200, 'GitHub bursts are not limited');
-        for (const url of ['/healthz', '/readyz']) {
+        for (const url of ['/healthz', '/readyz', '/metrics']) {
           const res = await app.inject({ method: 'GET', url, remoteAddress: '10.0.0.1' });
           assert.equal(res.statusCode, 200, url);
           assert.equal(res.headers['x-ratelimit-limit'], undefined, url);
