@@ -111,6 +111,10 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     previewStates: () => reconciler.statuses.all().map((status) => fb.reportedState(status)),
   });
   remote.start();
+  // Commits a killed process made and could not push were replayed on the fetched tip when the store
+  // opened. Push them now: left for the next event or the idle probe (up to 30 s), they would land after
+  // a resync that follows the restart and undo it (a closed PR's environment made again).
+  if ((await store.pendingCount()) > 0) reconciler.publisher.kick();
   const resync = () => resyncOnce({ store, refresh: () => store.refresh(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log, ...allowedRepos });
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
   const app = await buildApp({

@@ -48,8 +48,16 @@ function runCgi(req: IncomingMessage, res: ServerResponse, root: string): void {
   if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
   if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = req.headers['content-encoding'];
   if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
+  // The client went away while `beforeRequest` held its request: there is no one to answer.
+  if (req.destroyed || res.closed) return;
   const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   req.pipe(cgi.stdin);
+  // A client that goes away mid-request (a killed process) never ends the body: receive-pack would wait
+  // on its stdin for good and keep the test process alive. Its request is over: end the CGI with it.
+  cgi.stdin.on('error', () => undefined);
+  res.on('close', () => {
+    if (!res.writableFinished) cgi.kill('SIGKILL');
+  });
   let head = Buffer.alloc(0);
   let headersDone = false;
   let stderr = '';
