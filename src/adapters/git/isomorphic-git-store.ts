@@ -156,8 +156,10 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
         return result;
       }
       result.retries++;
-      result.conflicts.push(...(await catchUp(origin)));
+      // Back off before fetching, not after: the push that follows a fetch must go out at once, or a
+      // busy remote moves again in between and previewd loses every race.
       await sleep(backoffDelay(retry, attempt, random));
+      result.conflicts.push(...(await catchUp(origin)));
     }
     throw new PublishContentionError(`the GitOps branch ${options.branch} kept moving: ${retry.attempts} pushes met a newer tip; the commits are kept and will be pushed on the next attempt`);
   }
