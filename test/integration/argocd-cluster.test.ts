@@ -32,6 +32,8 @@ async function harness(setup: (fake: FakeKube) => void = () => {}, overrides: Pa
 async function started(h: Harness): Promise<void> {
   h.cluster.start((event) => h.events.push(event));
   await h.until('the first list', () => h.cluster.synced());
+  // Synced means listed; the watch that follows opens a moment later (under load, later still).
+  await h.until('the watch to open', () => h.fake.openWatches() > 0);
 }
 
 describe('createArgoCdCluster: watching the preview Applications', () => {

@@ -74,6 +74,7 @@ describe('Argo CD health back into the pull request, end to end', () => {
   });
 
   test('a watch dropped mid-way recovers and reports the next change', async () => {
+    await f.until('an open watch', () => f.kube.openWatches() > 0);
     const dropped = f.kube.dropWatches();
     assert.ok(dropped > 0, 'a watch was open');
     f.argo.healthy(id, await f.argo.head(), 'https://app-1.preview.example.com');

@@ -99,6 +99,7 @@ describe('GET /metrics and /readyz on the whole service', () => {
 
   test('the Argo CD watch dropping is counted as a restart', async () => {
     const before = await value('previewd_watch_restarts_total');
+    await f.until('an open watch', () => f.kube.openWatches() > 0);
     f.kube.dropWatches();
     await f.until('a restart', async () => (await value('previewd_watch_restarts_total')) > before);
   });
