@@ -18,7 +18,7 @@ function calls(f: FeedbackFixture, operationId: string): RecordedRequest[] {
 
 /** The one Application the generator made for `pr`, once the GitOps commit is on the remote. */
 async function application(f: FeedbackFixture): Promise<string> {
-  await f.until('the ApplicationSet refresh', () => f.argo.refreshes() > 0);
+  await f.until('the ApplicationSet refresh', () => f.argo.refreshes() > 0, 20_000);
   const ids = await f.argo.generate();
   assert.equal(ids.length, 1, `one Application (${ids.join(', ')})`);
   return ids[0] ?? '';
@@ -84,7 +84,7 @@ describe('GitHub and the Kubernetes watch misbehaving during a lifecycle', () =>
 
       // A push: from here on, ready is only right for the new GitOps commit.
       await f.deliver('pull_request', pullRequestPayload({ ...pr, sha: sha(2), action: 'synchronize' }));
-      await f.until('the new commit on the remote', async () => (await f.remote.remoteFile('previews/demo/app/pr-2/preview.json'))?.includes(sha(2)));
+      await f.until('the new commit on the remote', async () => (await f.remote.remoteFile('previews/demo/app/pr-2/preview.json'))?.includes(sha(2)), 20_000);
       const second = await f.argo.head();
       await f.until('the comment leaves ready', () => !/Preview ready/.test(heading(f, 2)), 15_000);
       const leftReadyAt = Date.now();
@@ -114,7 +114,7 @@ describe('GitHub and the Kubernetes watch misbehaving during a lifecycle', () =>
       assert.equal(app.status?.health?.status, 'Healthy');
       assert.match(f.github.repo('demo/app').comments(2)[0]?.body ?? '', new RegExp(sha(2).slice(0, 7)));
       assert.equal(f.github.repo('demo/app').comments(2).length, 1);
-      await f.until('a successful commit status for the new sha', () => f.github.repo('demo/app').commitStatuses(sha(2)).at(-1)?.state === 'success');
+      await f.until('a successful commit status for the new sha', () => f.github.repo('demo/app').commitStatuses(sha(2)).at(-1)?.state === 'success', 20_000);
       f.github.assertNoViolations();
     } finally {
       clearInterval(dropper);
