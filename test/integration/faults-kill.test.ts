@@ -129,8 +129,11 @@ describe('kill -9 of previewd serve in the middle of a burst of 200 PRs, then a 
       // remote, not some time after it (they would undo its work: a closed PR's environment made again).
       const leftovers = await pendingInClone(env.DATA_DIR, remote.bare);
       proc = await startPreviewdProcess(env, cwd);
-      await remoteSettled(remote, 1_000, 15_000);
+      // Polled, bounded below the idle probe's 30 s: only a push at start gets them out in time.
+      const pushDeadline = Date.now() + 20_000;
+      while ((await pendingInClone(env.DATA_DIR, remote.bare)) > 0 && Date.now() < pushDeadline) await new Promise((r) => setTimeout(r, 100));
       assert.equal(await pendingInClone(env.DATA_DIR, remote.bare), 0, `the restarted service pushed the ${leftovers} commit(s) the kill left unpublished`);
+      await remoteSettled(remote, 1_000, 15_000);
       console.log(`the kill left ${leftovers} commit(s) unpublished`);
       const t0 = Date.now();
       const round = await runCli(['reconcile', '--once'], env, cwd);
