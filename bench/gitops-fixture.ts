@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EnvRef } from '../src/domain/environment.ts';
 import { gitEnv } from '../test/helpers/git-cli.ts';
 import { envFiles } from '../test/helpers/store-fixture.ts';
@@ -59,4 +58,3 @@ export function run(cwd: string, args: string[], input?: Buffer): Promise<void> 
   });
 }
 
-export { join };

@@ -8,6 +8,7 @@ import { createForge } from '../service/create-forge.ts';
 import { openGitOpsStore } from '../service/open-gitops-store.ts';
 import { UsageError, type Command } from './command.ts';
 import { loadCliSettings } from './load-cli-settings.ts';
+import { CLI_WRITER } from './open-cli-store.ts';
 
 const USAGE = `Usage: previewd reconcile --once
 
@@ -24,7 +25,7 @@ export const reconcileCommand: Command = {
     if (!args.includes('--once')) throw new UsageError('only --once is supported: the service itself runs a round on RESYNC_SCHEDULE');
     const { settings, assets } = await loadCliSettings(io);
     const log = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, io.stderr);
-    const { store } = await openGitOpsStore(settings, { clone: 'cli.git', refNamespace: 'previewd-cli', discardUnpublished: true, log });
+    const { store } = await openGitOpsStore(settings, { ...CLI_WRITER, log });
     const forge = createForge(settings.github, log);
     const validators = createConfigValidators(assets.schemas);
     const registry = createRegistryReader(store, validators);

@@ -6,6 +6,7 @@ import type { IsomorphicGitStore } from '../adapters/git/isomorphic-git-store.ts
 import { openGitOpsStore } from '../service/open-gitops-store.ts';
 import { UsageError, type CliIo, type Command } from './command.ts';
 import { loadCliSettings } from './load-cli-settings.ts';
+import { CLI_WRITER } from './open-cli-store.ts';
 
 const USAGE = `Usage: previewd rollback OWNER/REPO#N --to COMMIT [--actor NAME]
 
@@ -84,7 +85,7 @@ export const rollbackCommand: Command = {
   async run(args, io) {
     const { env, to, actor } = parseArgs(args);
     const { settings } = await loadCliSettings(io);
-    const { store } = await openGitOpsStore(settings, { clone: 'cli.git', refNamespace: 'previewd-cli', discardUnpublished: true });
+    const { store } = await openGitOpsStore(settings, CLI_WRITER);
     const who = actor ?? osUser(io);
     const label = envLabel(env);
     const id = await targetId(store, env, to);

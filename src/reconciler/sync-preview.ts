@@ -1,5 +1,5 @@
 import { PREVIEW_CONFIG_FILE } from '../domain/config-problem.ts';
-import { decidePreview } from '../domain/decide-preview.ts';
+import { DEFAULT_PREVIEW_LABEL, decidePreview } from '../domain/decide-preview.ts';
 import { fileSetChanges } from '../domain/file-set-changes.ts';
 import { findApp } from '../domain/find-app.ts';
 import { notAllowedReason, repoAllowed } from '../domain/repo-allowed.ts';
@@ -10,7 +10,6 @@ import { lastRecord, readPreviewConfig, renderEnv, type EnvFacts } from './env-f
 import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
 import type { SyncItem } from './reconcile-request.ts';
 
-export const PREVIEW_LABEL = 'preview';
 const WRITE_ACCESS = new Set(['admin', 'maintain', 'write']);
 // previewd's own word on a folder that a resync must not overrule: a person's commit, a rollback, a
 // destroy by command, an expiry. Only a new push (or a command) changes such an environment again.
@@ -18,10 +17,10 @@ const STICKY = new Set(['manual', 'rollback', 'destroy', 'expire']);
 
 // Fork PRs with the label: deployed only when someone with write access added it (null: cannot ask).
 async function labelApproved(deps: ReconcileDeps, pr: PullRequestSnapshot, forks: string): Promise<boolean | null> {
-  const labelled = pr.labels.some((l) => l.toLowerCase() === PREVIEW_LABEL);
+  const labelled = pr.labels.some((l) => l.toLowerCase() === DEFAULT_PREVIEW_LABEL);
   if (!pr.fork || forks !== 'label' || !labelled || !deps.forge) return null;
   const ctx = pr.installationId === undefined ? {} : { installationId: pr.installationId };
-  const who = await deps.forge.labelAddedBy(pr, pr.pr, PREVIEW_LABEL, ctx);
+  const who = await deps.forge.labelAddedBy(pr, pr.pr, DEFAULT_PREVIEW_LABEL, ctx);
   if (who === null) return false;
   return WRITE_ACCESS.has(await deps.forge.permission(pr, who, ctx));
 }
@@ -49,7 +48,7 @@ export async function syncPreview(deps: ReconcileDeps, facts: EnvFacts, item: Sy
   if (!allowed && current === null) return skip(notAllowedReason(env.owner, env.repo));
   const preserved = previous?.preservedUntil ? Date.parse(previous.preservedUntil) > deps.now().getTime() : false;
   const decision = decidePreview({
-    snapshot: pr, app, policy: service.policy, previewLabel: PREVIEW_LABEL,
+    snapshot: pr, app, policy: service.policy, previewLabel: DEFAULT_PREVIEW_LABEL,
     labelApproved: await labelApproved(deps, pr, service.policy.forks), touchesPaths: null, exists: current !== null,
   });
   if (!allowed && decision.kind === 'deploy') return skip(notAllowedReason(env.owner, env.repo));

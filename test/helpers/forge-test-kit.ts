@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createOctokitForge, type OctokitForge, type OctokitForgeOptions } from '../../src/adapters/github/octokit-forge.ts';
 import { ForgeError } from '../../src/ports/forge.ts';
 import type { FakeGitHub } from './fake-github.ts';
 
@@ -20,4 +21,9 @@ export async function costOf<T>(github: FakeGitHub, fn: () => Promise<T>): Promi
   const points = github.rateLimitUsed();
   const result = await fn();
   return { result, requests: github.requests.slice(mark).map((r) => `${r.method} ${r.operationId ?? r.path} ${r.status}`), points: github.rateLimitUsed() - points };
+}
+
+/** The Octokit forge on the fake with a token: fast retries, writes unpaced, a silent log. */
+export function tokenForge(github: FakeGitHub, token: string, overrides: Partial<OctokitForgeOptions> = {}): OctokitForge {
+  return createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token }, log: { warn: () => undefined }, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 }, ...overrides });
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { IsomorphicGitStore } from '../../src/adapters/git/isomorphic-git-store.ts';
@@ -76,4 +75,3 @@ export async function startServiceFixture(options: ServiceFixtureOptions = {}): 
   };
 }
 
-export { join };

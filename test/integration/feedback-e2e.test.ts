@@ -54,6 +54,9 @@ describe('Argo CD health back into the pull request, end to end', () => {
     await f.deliver('pull_request', pullRequestPayload({ ...pr, sha: sha(2), action: 'synchronize' }));
     await f.until('the new commit on the remote', async () => (await f.argo.head()) !== older);
     await f.until('the comment leaves ready', () => !/Preview ready/.test(heading()));
+    // The Application exists now: previewd nudges it after the push instead of waiting for Argo CD's poll.
+    await f.until('the refresh patch on the Application', () => f.kube.patches.some((p) => p.resource === 'applications' && p.name === id
+      && JSON.stringify(p.body) === JSON.stringify({ metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } })));
     f.argo.healthy(id, older, 'https://app-1.preview.example.com');
     await new Promise((r) => setTimeout(r, 600));
     assert.match(heading(), /Preview (deploying|committed)/, 'Synced/Healthy at the older revision is not ready for the new commit');

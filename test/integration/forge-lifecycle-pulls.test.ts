@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createOctokitForge, type OctokitForgeOptions } from '../../src/adapters/github/octokit-forge.ts';
-import { costOf, pullSha, rejection } from '../helpers/forge-test-kit.ts';
+import type { OctokitForgeOptions } from '../../src/adapters/github/octokit-forge.ts';
+import { costOf, pullSha, rejection, tokenForge } from '../helpers/forge-test-kit.ts';
 import { createFakeGitHub, serverError, type FakeGitHub } from '../helpers/fake-github.ts';
 
 const TOKEN = 'ghp_previewdLifecyclePulls0123456789abcdefAB';
-const silent = { warn: () => undefined };
 
 describe('ForgeLifecycle.listOpenPullRequests on the Octokit forge: conditional pages against the fake GitHub', () => {
   let github: FakeGitHub;
 
   function forge(overrides: Partial<OctokitForgeOptions> = {}) {
-    return createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: TOKEN }, log: silent, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 }, ...overrides });
+    return tokenForge(github, TOKEN, overrides);
   }
 
   before(async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createOctokitForge, type OctokitForgeOptions } from '../../src/adapters/github/octokit-forge.ts';
-import { costOf, pullSha, rejection } from '../helpers/forge-test-kit.ts';
+import { costOf, pullSha, rejection, tokenForge } from '../helpers/forge-test-kit.ts';
 import { createFakeGitHub, serverError, type FakeGitHub } from '../helpers/fake-github.ts';
 
 const TOKEN = 'ghp_previewdLifecycleToken0123456789abcdefAB';
@@ -12,7 +12,7 @@ describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
   let github: FakeGitHub;
 
   function forge(overrides: Partial<OctokitForgeOptions> = {}) {
-    return createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: TOKEN }, log: silent, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 }, ...overrides });
+    return tokenForge(github, TOKEN, overrides);
   }
 
   before(async () => {
