@@ -1,4 +1,4 @@
-import type { ArgoApplication } from '../ports/cluster.ts';
+import type { ArgoApplication } from './argo-application.ts';
 import { asRecord, asString, errorConditions, externalUrl, healthFailure, oneLineMessage, operationFailure } from './argo-reasons.ts';
 
 /** The states an Argo CD Application can put a committed environment in (DESIGN.md, "Preview states"). */

@@ -1,4 +1,7 @@
 import { envLabel, type EnvRef } from './environment.ts';
+import { previewId } from './names.ts';
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
 
 /** What a commit did to an environment (DESIGN.md, "Commits"); `manual` is any commit previewd did not make. */
 export type PreviewAction =
@@ -28,6 +31,11 @@ export interface CommitMeta {
   delivery?: string;
   /** The app repository's URL, for Argo CD's reference-commit trailers. */
   repoUrl?: string;
+  /**
+   * `Argocd-reference-commit-sha`: the full 40-digit lower-case sha the commit deploys. Absent when
+   * `sha` is not one (the commit's reason then says why).
+   */
+  referenceSha?: string;
   /** For a rollback: the GitOps commit restored. For preserve: the time preserved until. */
   target?: string;
   /** One paragraph for people: why this happened. */
@@ -65,7 +73,7 @@ function subjectFor(ref: EnvRef, meta: CommitMeta): string {
 /** The full commit message: subject, optional reason paragraph, trailers (parseable by `git interpret-trailers --parse`). */
 export function buildCommitMessage(ref: EnvRef, meta: CommitMeta): string {
   const trailers: Array<[string, string | undefined]> = [
-    ['Preview-Id', meta.id],
+    ['Preview-Id', meta.id ?? previewId(ref)],
     ['Preview-Action', meta.action],
     ['Preview-Repo', `${ref.owner}/${ref.repo}`],
     ['Preview-PR', String(ref.pr)],
@@ -73,7 +81,7 @@ export function buildCommitMessage(ref: EnvRef, meta: CommitMeta): string {
     ['Preview-Actor', meta.actor],
     ['Preview-Delivery', meta.delivery],
     ['Preview-Target', meta.target],
-    ['Argocd-reference-commit-sha', meta.sha],
+    ['Argocd-reference-commit-sha', meta.referenceSha ?? (meta.sha && FULL_SHA.test(meta.sha) ? meta.sha : undefined)],
     ['Argocd-reference-commit-repourl', meta.repoUrl],
   ];
   const lines = trailers

@@ -3,6 +3,12 @@ import type { PullRequestSnapshot } from './pull-request.ts';
 
 export const DEFAULT_PREVIEW_LABEL = 'preview';
 
+/** Whether the PR carries the label. GitHub's label names are unique regardless of case, so compared so. */
+export function hasLabel(labels: readonly string[], label: string): boolean {
+  const wanted = label.toLowerCase();
+  return labels.some((l) => l.toLowerCase() === wanted);
+}
+
 /** Why an open PR has no preview right now; the PR report shows it. `disabled` is also the reconciler's for `enabled: false`. */
 export type NoPreviewState = 'waiting-for-label' | 'draft' | 'not-registered' | 'disabled' | 'paths';
 
@@ -93,7 +99,7 @@ function forkRefusal(input: PreviewDecisionInput): PreviewDecision | null {
         ? { kind: 'destroy', reason: 'the policy no longer allows previews of pull requests from forks (policy.forks: never)' }
         : { kind: 'none', state: 'disabled', reason: 'pull requests from forks get no preview here (policy.forks: never)' };
     case 'label': {
-      if (!snapshot.labels.includes(label)) {
+      if (!hasLabel(snapshot.labels, label)) {
         return exists
           ? { kind: 'destroy', reason: `the "${label}" label was removed from this pull request from a fork` }
           : { kind: 'none', state: 'waiting-for-label', reason: `a pull request from a fork gets a preview once a maintainer adds the "${label}" label` };

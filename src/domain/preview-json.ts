@@ -1,3 +1,6 @@
+/** Where it lives in an environment folder, and the name problems are reported under. */
+export const PREVIEW_JSON_FILE = 'preview.json';
+
 /**
  * `preview.json`, the environment's metadata (schema/preview.schema.json). The ApplicationSet reads its
  * string fields only; `pr` is a number for previewd's own readers.

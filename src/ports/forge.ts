@@ -1,3 +1,4 @@
+import type { RepoPermission } from '../domain/repo-permission.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 
 /** A repository on the forge. */
@@ -11,7 +12,7 @@ export interface ForgeContext {
   installationId?: number;
 }
 
-export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+export type { RepoPermission } from '../domain/repo-permission.ts';
 
 /**
  * What previewd asks of GitHub (or another forge). Implementations translate their library's errors

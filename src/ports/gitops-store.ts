@@ -1,6 +1,8 @@
-import type { CommitMeta, PreviewAction } from '../domain/commit-message.ts';
+import type { CommitMeta } from '../domain/commit-message.ts';
 import type { EnvRef } from '../domain/environment.ts';
 import type { FileChange } from '../domain/file-change.ts';
+import type { FolderRecord } from '../domain/folder-record.ts';
+import type { RollbackTarget } from '../domain/plan-types.ts';
 
 /** One environment's change: files written or removed under its folder, and why. */
 export interface ChangeSet {
@@ -54,23 +56,8 @@ export interface EnvEntry {
   tree: string;
 }
 
-/** One commit in an environment's history, newest first. */
-export interface HistoryRecord {
-  commit: string;
-  /** `manual` for a commit previewd did not make (a hand edit, a `git revert`). */
-  action: PreviewAction | 'manual';
-  subject: string;
-  /** The PR head sha the commit deployed, when it says. */
-  sha: string | null;
-  /** `Preview-Actor`, or the author's name for a manual commit. */
-  actor: string;
-  delivery: string | null;
-  author: { name: string; email: string };
-  /** Commit time, ISO 8601. */
-  time: string;
-  /** True when the environment's folder is absent after this commit. */
-  removed: boolean;
-}
+/** One commit in an environment's history, newest first (the domain's record of it). */
+export type HistoryRecord = FolderRecord;
 
 /**
  * The GitOps repository: the only state previewd has. Writes (`commit`, `revert`, `publish`) are
@@ -89,6 +76,17 @@ export interface GitOpsStore {
    * the new tip and retries with backoff. Never force-pushes. Calls that arrive while a publish waits join it.
    */
   publish(): Promise<PublishResult>;
+  /**
+   * Fetches the branch from the remote and rebuilds previewd's unpublished commits on it; an
+   * environment someone else changed meanwhile comes back as a conflict (its commits dropped), for
+   * the reconciler to plan again on the new tip.
+   */
+  fetch(): Promise<{ conflicts: EnvConflict[] }>;
+  /**
+   * `target` (a full or abbreviated commit id) as a rollback target for the environment: found only
+   * when it is in the branch's history and changed the folder; otherwise a reason a person can act on.
+   */
+  rollbackTarget(env: EnvRef, target: string): Promise<RollbackTarget>;
   /** Every environment folder in the newest local tree (or at commit `at`). */
   listEnvironments(at?: string | null): Promise<EnvEntry[]>;
   /** The files of an environment (paths relative to its folder), or null when it has none. */

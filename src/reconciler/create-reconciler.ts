@@ -1,7 +1,9 @@
 import { envFolder } from '../domain/environment.ts';
-import type { PublishResult } from '../ports/gitops-store.ts';
+import type { GitOpsStore, PublishResult } from '../ports/gitops-store.ts';
 import { noMetrics, type Metrics } from '../ports/metrics.ts';
+import { createConflictReplanner } from './conflict-replanner.ts';
 import { isTransient } from './errors.ts';
+import { createFreshView } from './fresh-view.ts';
 import { createPreviewStatusBook, type PreviewStatus, type PreviewStatusBook } from './preview-status-book.ts';
 import { createPublisher, type Publisher, type PublisherLogger } from './publisher.ts';
 import { reconcilePreview, type ReconcileDeps, type ReconcileLogger } from './reconcile-preview.ts';
@@ -9,7 +11,7 @@ import { createWaitingLine } from './waiting-line.ts';
 import { mergeRequests, type ReconcileRequest } from './reconcile-request.ts';
 import { createWorkQueue } from './work-queue.ts';
 
-export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log' | 'waiting' | 'enqueue' | 'lifecycle'> {
+export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log' | 'waiting' | 'enqueue' | 'lifecycle' | 'fresh' | 'hooks'> {
   lifecycle?: ReconcileDeps['lifecycle'];
   log: ReconcileLogger & PublisherLogger & { error(obj: object, msg: string): void };
   /** Environments worked on at once (the store serializes the commits themselves). */
@@ -18,9 +20,16 @@ export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'st
   lingerMs?: number;
   /** How long events for one pull request settle before it is reconciled (a burst becomes one commit). */
   settleMs?: number;
+  /**
+   * How old the local view of the GitOps branch may be when an environment is planned, and when the
+   * API reads it (default 2 s: the local repository; a remote is given its fetch interval).
+   */
+  fetchIntervalMs?: number;
   onPublished?: (result: PublishResult) => void;
   /** Told about every status change (the reporter listens here). */
   onStatus?: (status: PreviewStatus) => void;
+  /** Told each item's id once it is settled: published, or planned as a no-op (the inbox retires it). */
+  onSettled?: (id: string) => void;
   /** Measures each reconcile (duration and result). */
   metrics?: Pick<Metrics, 'reconciled'>;
 }
@@ -33,6 +42,8 @@ export interface Reconciler {
   /** Stops taking requests, finishes and publishes what was accepted. */
   close(): Promise<void>;
   queueDepth(): number;
+  /** Fetches the GitOps branch when the local view is older than the fetch interval. */
+  fresh(): Promise<void>;
   readonly statuses: PreviewStatusBook;
   readonly publisher: Publisher;
 }
@@ -40,6 +51,12 @@ export interface Reconciler {
 export function createReconciler(options: ReconcilerOptions): Reconciler {
   const metrics = options.metrics ?? noMetrics();
   const statuses = createPreviewStatusBook((status) => options.onStatus?.(status));
+  // The queue is made last; the replanner and the slot-freeing apply reach it through this function.
+  const queueRef: { enqueue: (req: ReconcileRequest) => boolean } = { enqueue: () => false };
+  const replanner = createConflictReplanner({
+    statuses, now: options.now, log: options.log, enqueue: (req) => queueRef.enqueue(req),
+    ...(options.onSettled ? { onSettled: options.onSettled } : {}),
+  });
   const publisher = createPublisher({
     store: options.store,
     lingerMs: options.lingerMs ?? 100,
@@ -49,16 +66,14 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     onPublished(result) {
       const at = options.now().toISOString();
       for (const p of result.published) statuses.markPublished(p.local, p.commit, at);
-      for (const c of result.conflicts) {
-        statuses.set({ env: c.env, state: 'rolled-back', reason: 'someone else changed the environment folder in the GitOps repository; their version stands', at: options.now().toISOString() });
-      }
+      replanner.published(result);
       options.onPublished?.(result);
     },
   });
-  // The queue is made below; the reconcile step reaches it through this late-bound function.
-  let enqueue: (req: ReconcileRequest) => boolean = () => false;
+  const view = createFreshView({ store: options.store as Pick<GitOpsStore, 'fetch'>, maxAgeMs: options.fetchIntervalMs ?? 2000, onConflicts: replanner.conflicts, log: options.log });
   const deps: ReconcileDeps = {
-    ...options, lifecycle: options.lifecycle ?? null, publisher, statuses, waiting: createWaitingLine(), enqueue: (req) => void enqueue(req),
+    ...options, lifecycle: options.lifecycle ?? null, publisher, statuses, waiting: createWaitingLine(),
+    enqueue: (req) => void queueRef.enqueue(req), fresh: view.fresh, hooks: replanner,
   };
   const queue = createWorkQueue<ReconcileRequest>({
     concurrency: options.concurrency ?? 4,
@@ -87,12 +102,15 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       options.log.error(fields, 'reconcile failed and will not be retried');
       const message = err instanceof Error ? err.message : String(err);
       statuses.set({ env: req.env, state: 'failed', reason: message, ...(item?.kind === 'sync' ? { sha: item.snapshot.headSha } : {}), at: options.now().toISOString() });
-      for (const i of req.items) if (i.kind === 'action') i.done?.({ status: 'refused', message });
+      for (const i of req.items) {
+        if (i.kind === 'action') i.done?.({ status: 'refused', message });
+        replanner.settled(i);
+      }
     },
   });
-  enqueue = (req) => queue.enqueue(envFolder(req.env), req);
+  queueRef.enqueue = (req) => queue.enqueue(envFolder(req.env), req);
   return {
-    enqueue: (req) => enqueue(req),
+    enqueue: (req) => queueRef.enqueue(req),
     async idle() {
       await queue.idle();
       await publisher.flush();
@@ -102,6 +120,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       await publisher.flush();
     },
     queueDepth: () => queue.size(),
+    fresh: view.fresh,
     statuses,
     publisher,
   };

@@ -3,8 +3,9 @@ import type { RenderTemplates } from '../domain/render-overlay.ts';
 import type { Forge, ForgeLifecycle } from '../ports/forge.ts';
 import type { GitOpsStore } from '../ports/gitops-store.ts';
 import type { PreviewStatusBook } from './preview-status-book.ts';
+import type { ApplyHooks } from './apply-plan.ts';
 import type { Publisher } from './publisher.ts';
-import type { ReconcileRequest } from './reconcile-request.ts';
+import type { ReconcileRequest, WorkItem } from './reconcile-request.ts';
 import type { RegistryReader } from './registry-reader.ts';
 import type { WaitingLine } from './waiting-line.ts';
 
@@ -33,4 +34,10 @@ export interface ReconcileDeps {
   allowedRepos?: readonly string[];
   /** Queues more work (a waiting PR when a slot frees). */
   enqueue: (req: ReconcileRequest) => void;
+  /** Fetches the GitOps branch when the local view may be stale (older than the fetch interval). */
+  fresh: () => Promise<void>;
+  hooks: ApplyHooks & {
+    /** The item's effect is published, or was planned as a no-op: nothing of it is left to do. */
+    settled(item: WorkItem): void;
+  };
 }

@@ -3,32 +3,43 @@ import { envLabel } from '../domain/environment.ts';
 import { mayRunCommands } from '../domain/may-run-commands.ts';
 import { notAllowedReason, repoAllowed } from '../domain/repo-allowed.ts';
 import { previewCommandHelp } from '../domain/parse-preview-command.ts';
-import { loadEnvFacts } from './env-facts.ts';
+import { plan } from '../domain/plan.ts';
+import { applyPlan } from './apply-plan.ts';
+import { gatherFacts, triggerOf } from './gather-facts.ts';
 import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
-import type { ActionItem, ReconcileRequest } from './reconcile-request.ts';
-import { runAction } from './run-action.ts';
-import { syncPreview } from './sync-preview.ts';
+import type { ActionItem, ReconcileRequest, WorkItem } from './reconcile-request.ts';
 
 export type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
 
 /**
- * Works through one environment's items in the order they arrived. Each item is removed once done,
- * so that when a transient failure sends the request back to the queue, only what is left is retried.
+ * Works through one environment's items in the order they arrived: for each, gather the facts from a
+ * fresh view, plan, apply. Each item is removed once done, so that when a transient failure sends the
+ * request back to the queue, only what is left is retried.
  */
 export async function reconcilePreview(deps: ReconcileDeps, req: ReconcileRequest): Promise<void> {
   while (req.items.length > 0) {
     const item = req.items[0];
     if (!item) break;
-    const log = deps.log.child({ env: envLabel(req.env), cause: item.cause, ...(item.delivery ? { delivery: item.delivery } : {}) });
-    const facts = await loadEnvFacts(deps, req.env);
-    if (item.kind === 'sync') {
-      await syncPreview(deps, facts, item, log.child({ sha: item.snapshot.headSha }));
-    } else {
-      const outcome = await command(deps, item, log, () => runAction(deps, facts, item, log));
+    const log = deps.log.child({ env: envLabel(req.env), cause: item.cause, ...(item.delivery ? { delivery: item.delivery } : {}), ...(item.kind === 'sync' ? { sha: item.snapshot.headSha } : {}) });
+    const run = () => step(deps, req, item, log);
+    if (item.kind === 'sync') await run();
+    else {
+      // Not `done?.(await …)`: an optional call skips evaluating its argument when there is no `done`.
+      const outcome = await command(deps, item, log, run);
       item.done?.(outcome);
     }
     req.items.shift();
   }
+}
+
+/** Gather → plan → apply, for one item. */
+async function step(deps: ReconcileDeps, req: ReconcileRequest, item: WorkItem, log: ReconcileLogger): Promise<ActionOutcome> {
+  await deps.fresh();
+  const facts = await gatherFacts(deps, req.env, item);
+  const decided = plan(facts, triggerOf(item));
+  const outcome = await applyPlan(deps, deps.hooks, facts, item, decided, log);
+  if (outcome.status !== 'committed') deps.hooks.settled(item);
+  return outcome;
 }
 
 /** Runs an action asked for in a PR comment with its acknowledgements; other actions run as they are. */

@@ -6,6 +6,8 @@ import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 /** Bring the environment in line with its pull request as it is now. */
 export interface SyncItem {
   kind: 'sync';
+  /** An opaque id the caller gives (a journal entry); told back once the item is settled. */
+  id?: string;
   snapshot: PullRequestSnapshot;
   /** Who caused it (sender, or `previewd` for a resync). */
   actor: string;
@@ -22,6 +24,8 @@ export interface SyncItem {
 /** An explicit action: a `/preview` command, an API write, or the TTL. */
 export interface ActionItem {
   kind: 'action';
+  /** An opaque id the caller gives (a journal entry); told back once the item is settled. */
+  id?: string;
   /** The environment it acts on (also the request's). */
   env: EnvRef;
   action: PreviewCommand | { kind: 'expire' };

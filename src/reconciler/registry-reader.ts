@@ -1,4 +1,4 @@
-import { formatProblem, SERVICE_CONFIG_FILE } from '../domain/config-problem.ts';
+import { formatProblem, SERVICE_CONFIG_FILE, type Checked } from '../domain/config-problem.ts';
 import type { ServiceConfig } from '../domain/config-types.ts';
 import type { ConfigValidators } from '../domain/config-validators.ts';
 import { loadServiceConfig } from '../domain/load-config.ts';
@@ -7,19 +7,29 @@ import { TerminalError } from './errors.ts';
 
 /** Reads `previewd.yaml` from the GitOps tree, parsing it again only when its text changed. */
 export interface RegistryReader {
+  /** The registry, or every problem with it (a missing file is one). */
+  load(): Promise<Checked<ServiceConfig>>;
+  /** The registry; a TerminalError when it is invalid (for the resync, which cannot go on without it). */
   read(): Promise<ServiceConfig>;
 }
 
 export function createRegistryReader(store: Pick<GitOpsStore, 'readFile'>, validators: ConfigValidators): RegistryReader {
-  let last: { text: string; config: ServiceConfig } | null = null;
+  let last: { text: string; loaded: Checked<ServiceConfig> } | null = null;
+  async function load(): Promise<Checked<ServiceConfig>> {
+    const text = await store.readFile(SERVICE_CONFIG_FILE);
+    if (text === null) {
+      return { ok: false, problems: [{ file: SERVICE_CONFIG_FILE, path: '', message: `the GitOps repository has no ${SERVICE_CONFIG_FILE} at its root`, accepted: 'a registry at the root (previewd init makes a repository with one)' }] };
+    }
+    if (last?.text === text) return last.loaded;
+    const loaded = loadServiceConfig(text, validators);
+    last = { text, loaded };
+    return loaded;
+  }
   return {
+    load,
     async read() {
-      const text = await store.readFile(SERVICE_CONFIG_FILE);
-      if (text === null) throw new TerminalError(`the GitOps repository has no ${SERVICE_CONFIG_FILE} at its root: create one (previewd init makes a repository with it)`);
-      if (last?.text === text) return last.config;
-      const loaded = loadServiceConfig(text, validators);
+      const loaded = await load();
       if (!loaded.ok) throw new TerminalError(`${SERVICE_CONFIG_FILE} in the GitOps repository is invalid; no preview changes until it is fixed:\n${loaded.problems.map(formatProblem).join('\n')}`);
-      last = { text, config: loaded.value };
       return loaded.value;
     },
   };

@@ -26,7 +26,7 @@ export function instrumentStore(store: IsomorphicGitStore, options: InstrumentSt
     if (result.published.length > 0 || result.retries > 0) remote.reached();
   }
 
-  return {
+  const instrumented: IsomorphicGitStore = {
     ...store,
     async commit(change) {
       const result = await store.commit(change);
@@ -49,6 +49,9 @@ export function instrumentStore(store: IsomorphicGitStore, options: InstrumentSt
       }
       return publishing;
     },
+    fetch() {
+      return instrumented.refresh();
+    },
     async refresh() {
       try {
         const result = await store.refresh();
@@ -61,4 +64,5 @@ export function instrumentStore(store: IsomorphicGitStore, options: InstrumentSt
       }
     },
   };
+  return instrumented;
 }

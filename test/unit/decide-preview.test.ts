@@ -80,7 +80,9 @@ const cases: Array<[name: string, c: Case, expected: string, reason?: RegExp]> =
   ['a fork whose label was removed is destroyed', { pr: FORK, labelApproved: true, exists: true }, 'destroy', /label was removed/],
   ['a custom label is the one that counts', { pr: LABELLED_FORK, previewLabel: 'safe-to-preview', labelApproved: true }, 'none:waiting-for-label', /"safe-to-preview"/],
   ['a custom label lets the fork in', { pr: { fork: true, labels: ['safe-to-preview'] }, previewLabel: 'safe-to-preview', labelApproved: true }, 'deploy'],
-  ['labels match exactly (case matters on GitHub)', { pr: { fork: true, labels: ['Preview'] }, labelApproved: true }, 'none:waiting-for-label'],
+  // GitHub's label names are unique regardless of case ("Preview" and "preview" cannot both exist), and
+  // the approval check (who added it) always matched so: the label is the same label in any case.
+  ['labels match regardless of case, like GitHub names them', { pr: { fork: true, labels: ['Preview'] }, labelApproved: true }, 'deploy'],
   ['a labelled draft fork still waits for ready', { pr: { ...LABELLED_FORK, draft: true }, labelApproved: true }, 'none:draft'],
   // Forks: always and never.
   ['forks: always deploys a fork without a label', { pr: FORK, forks: 'always' }, 'deploy'],

@@ -14,6 +14,7 @@ import { openRepository, type GitOpsLocation } from './open-repository.ts';
 import { readRef, writeRef } from './refs.ts';
 import { replay } from './replay.ts';
 import { rollbackEdit } from './rollback-edit.ts';
+import { rollbackTarget } from './rollback-target.ts';
 import { createSerial } from './serial.ts';
 import { commitTree, entryAt, folderAt, readFolderFiles } from './tree-read.ts';
 import { editTree, type TreeEdit } from './tree-edit.ts';
@@ -69,6 +70,8 @@ function readOnlyView(store: IsomorphicGitStore, published: string | null): Isom
     revert: async () => refuse(),
     publish: async () => refuse(),
     refresh: async () => refuse(),
+    fetch: async () => refuse(),
+    rollbackTarget: (env, target) => store.rollbackTarget(env, target),
     listEnvironments: () => store.listEnvironments(published),
     readEnvironment: (env, at) => store.readEnvironment(env, at ?? published ?? undefined),
     readFile: (path, at) => store.readFile(path, at ?? published ?? undefined),
@@ -183,6 +186,8 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       return queued;
     },
     refresh: () => serial.run(async () => ({ conflicts: await catchUp(new Map()) })),
+    fetch: () => store.refresh(),
+    rollbackTarget: (env, target) => rollbackTarget(ctx, env, target, tip, options.branch),
     listEnvironments: async (at) => listEnvironments(ctx, await commitTree(ctx, at === undefined ? tip : at)),
     async readEnvironment(env, at) {
       const folder = await folderAt(ctx, await commitTree(ctx, at ?? tip), envFolder(env));

@@ -1,0 +1,84 @@
+import type { CommitMeta, PreviewAction } from './commit-message.ts';
+import { parseDuration } from './duration.ts';
+import type { FolderRecord } from './folder-record.ts';
+import { previewId } from './names.ts';
+import type { PreviewJson } from './preview-json.ts';
+import type { Plan, PlanFacts, PlannedAnswer, PlannedState, Trigger } from './plan-types.ts';
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+// previewd's own word on a folder that a resync or a redelivery must not overrule: a person's commit, a
+// rollback, a destroy, an expiry. Only a newer trigger (a push with a new head, a command) changes it.
+const STICKY: ReadonlySet<FolderRecord['action']> = new Set(['manual', 'rollback', 'destroy', 'expire']);
+const DEPLOYS: ReadonlySet<FolderRecord['action']> = new Set(['create', 'update', 'rollback']);
+
+/** Whether a preview is preserved at `now` (kept past its TTL and its PR's close). */
+export function isPreserved(preview: Pick<Partial<PreviewJson>, 'preservedUntil'> | null | undefined, now: Date): boolean {
+  return preview?.preservedUntil ? Date.parse(preview.preservedUntil) > now.getTime() : false;
+}
+
+/** When the environment may be removed for its TTL: the later of its expiry and its preservation. */
+export function keptUntil(preview: Pick<Partial<PreviewJson>, 'expiresAt' | 'preservedUntil'> | null | undefined): number {
+  const expires = preview?.expiresAt ? Date.parse(preview.expiresAt) : Number.POSITIVE_INFINITY;
+  const preserved = preview?.preservedUntil ? Date.parse(preview.preservedUntil) : 0;
+  return Math.max(expires, preserved);
+}
+
+/**
+ * The commit whose word stands against this trigger, or null when the trigger may change the folder.
+ * A command always may; a PR event may when it is newer than what the person undid: a push with a head
+ * sha other than previewd's last deploy (a redelivery of that push is not), or a reopen.
+ */
+export function standingRecord(facts: Pick<PlanFacts, 'records'>, trigger: Trigger): FolderRecord | null {
+  const last = facts.records[0];
+  if (!last || !STICKY.has(last.action) || trigger.kind === 'action') return null;
+  if (!trigger.override) return last;
+  if (trigger.cause === 'pull_request.reopened') return null;
+  const deployed = facts.records.find((r) => r.action === 'create' || r.action === 'update')?.sha ?? null;
+  return deployed !== null && trigger.snapshot.headSha.toLowerCase() === deployed.toLowerCase() ? last : null;
+}
+
+/** Words for the commit that stands. */
+export function standingReason(record: FolderRecord): string {
+  const by = record.action === 'manual' ? `rolled back by ${record.author.name} in ${record.commit.slice(0, 7)}` : `${record.action} by ${record.actor} in ${record.commit.slice(0, 7)}`;
+  return `${by}; a new push or a /preview command deploys again`;
+}
+
+/** The deploy before the newest one: where `/preview rollback` with no commit goes. */
+export function defaultRollbackTarget(records: readonly FolderRecord[]): string | null {
+  return records.filter((r) => DEPLOYS.has(r.action))[1]?.commit ?? null;
+}
+
+/** The TTL of `previewd.yaml`'s defaults, in ms (0 when unreadable). */
+export function defaultTtlMs(facts: Pick<PlanFacts, 'service'>): number {
+  return facts.service.ok ? (parseDuration(facts.service.value.defaults.ttl) ?? 0) : 0;
+}
+
+/**
+ * The trailers every commit carries (DESIGN.md, "Commits"): the id, the app sha and the app repository.
+ * `Argocd-reference-commit-sha` must be a full lower-case sha; a sha that is not (a hand-edited
+ * preview.json) is left out, and the commit says why.
+ */
+export function commitMeta(facts: PlanFacts, trigger: Trigger, action: PreviewAction, fields: { sha?: string | null | undefined; target?: string; reason?: string; id?: string }): CommitMeta {
+  const sha = (fields.sha ?? '').toLowerCase();
+  const repoUrl = facts.pull?.repoUrl ?? (trigger.kind === 'action' ? trigger.repoUrl : trigger.snapshot.repoUrl) ?? `https://github.com/${facts.env.owner}/${facts.env.repo}`;
+  const notes = [fields.reason, sha !== '' && !FULL_SHA.test(sha) ? `Argocd-reference-commit-sha is left out: ${JSON.stringify(fields.sha)} is not a full 40-digit commit sha.` : undefined]
+    .filter((n): n is string => Boolean(n));
+  return {
+    action,
+    id: fields.id ?? facts.previous?.id ?? previewId(facts.env),
+    actor: trigger.actor,
+    repoUrl,
+    ...(sha !== '' ? { sha } : {}),
+    ...(FULL_SHA.test(sha) ? { referenceSha: sha } : {}),
+    ...(trigger.delivery ? { delivery: trigger.delivery } : {}),
+    ...(fields.target ? { target: fields.target } : {}),
+    ...(notes.length ? { reason: notes.join(' ') } : {}),
+  };
+}
+
+/** A plan that changes nothing. `state` null: the environment's reported state stays as it is. */
+export function skip(reason: string, answer: PlannedAnswer, state: PlannedState | null, extra: Omit<Partial<SkipPlan>, 'kind'> = {}): SkipPlan {
+  return { kind: 'skip', reason, answer, state: state ?? 'skipped', ...(state === null ? { quiet: true } : {}), ...extra };
+}
+
+type SkipPlan = Extract<Plan, { kind: 'skip' }>;

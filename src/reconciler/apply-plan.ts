@@ -1,0 +1,92 @@
+import type { ActionOutcome } from '../domain/action-outcome.ts';
+import { envFolder } from '../domain/environment.ts';
+import type { Plan, PlanFacts } from '../domain/plan-types.ts';
+import type { PreviewStatus } from './preview-status-book.ts';
+import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
+import type { SyncItem, WorkItem } from './reconcile-request.ts';
+
+/** What apply needs beyond the reconcile deps: where to remember which item made which commit. */
+export interface ApplyHooks {
+  /** A local commit was made for this item: it is settled once published, planned again on a conflict. */
+  committed(commit: string, item: WorkItem): void;
+}
+
+// The status fields every outcome shares: the PR sha it is about, where its report goes.
+function statusBase(facts: PlanFacts, item: WorkItem): Omit<PreviewStatus, 'state' | 'at'> {
+  const pull = facts.pull;
+  const sha = item.kind === 'sync' ? item.snapshot.headSha : (facts.previous?.sha ?? pull?.headSha);
+  const repoUrl = pull?.repoUrl ?? (item.kind === 'action' ? item.repoUrl : undefined);
+  const installationId = item.kind === 'sync' ? item.snapshot.installationId : item.installationId;
+  return {
+    env: facts.env, ...(sha ? { sha } : {}), ...(repoUrl ? { repoUrl } : {}), ...(item.delivery ? { delivery: item.delivery } : {}),
+    ...(installationId === undefined ? {} : { installationId }),
+  };
+}
+
+/**
+ * Carries out a plan: the only place that writes (a local commit; the publisher pushes it) and that
+ * sets the environment's status. It decides nothing: "did anything change" was the plan's question.
+ */
+export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: PlanFacts, item: WorkItem, plan: Plan, log: ReconcileLogger): Promise<ActionOutcome> {
+  const at = deps.now().toISOString();
+  const base = statusBase(facts, item);
+  switch (plan.kind) {
+    case 'commit': {
+      const result = await deps.store.commit({ env: facts.env, changes: plan.changes, meta: plan.meta });
+      if (result.status !== 'committed') return { status: 'unchanged', message: 'the environment already is what was asked: no commit' };
+      if (plan.leavesLine) deps.waiting.leave(facts.env);
+      deps.statuses.set({
+        ...base, ...(plan.meta.sha ? { sha: plan.meta.sha } : {}), state: plan.state, commit: result.commit, published: false, at,
+        ...(plan.preview ? { preview: plan.preview } : {}), ...(plan.reason ? { reason: plan.reason } : {}), ...(plan.firstReport ? { firstReport: true } : {}),
+      });
+      log.info({ commit: result.commit, action: plan.meta.action }, 'preview committed');
+      hooks.committed(result.commit, item);
+      deps.publisher.kick();
+      const what = plan.meta.action === 'rollback' && plan.meta.target ? `rollback to ${plan.meta.target.slice(0, 7)}` : plan.meta.action;
+      return { status: 'committed', commit: result.commit, message: `${what}: committed ${result.commit.slice(0, 7)}` };
+    }
+    case 'destroy': {
+      const result = await deps.store.commit({ env: facts.env, changes: [{ type: 'delete', path: envFolder(facts.env) }], meta: plan.meta });
+      deps.statuses.set({ ...base, state: 'destroyed', reason: plan.reason, ...(result.status === 'committed' ? { commit: result.commit } : {}), at });
+      log.info({ reason: plan.reason }, 'preview destroyed');
+      if (result.status !== 'committed') return { status: 'unchanged', message: 'there is no environment to remove' };
+      hooks.committed(result.commit, item);
+      deps.publisher.kick();
+      const next = plan.freesSlotOf === null ? undefined : deps.waiting.first(plan.freesSlotOf);
+      if (next) {
+        deps.waiting.leave(next.env);
+        deps.enqueue({ env: next.env, items: [{ ...next.sync, cause: 'slot-freed' }] });
+      }
+      return { status: 'committed', commit: result.commit, message: `${plan.meta.action}: committed ${result.commit.slice(0, 7)}` };
+    }
+    case 'wait': {
+      const sync: SyncItem | null = item.kind === 'sync' ? item : facts.pull ? { kind: 'sync', snapshot: facts.pull, actor: item.actor, cause: item.cause, override: true } : null;
+      if (sync) deps.waiting.join(plan.app, facts.env, sync);
+      deps.statuses.set({ ...base, state: 'waiting', reason: plan.reason, at });
+      log.info({ reason: plan.reason, state: 'waiting' }, 'no preview change');
+      return { status: 'unchanged', message: plan.reason };
+    }
+    case 'skip': {
+      if (!plan.quiet) setSkipStatus(deps, facts, base, plan, at);
+      log.info({ reason: plan.reason, state: plan.quiet ? null : plan.state }, 'no preview change');
+      return { status: plan.answer, message: plan.reason };
+    }
+  }
+}
+
+function setSkipStatus(deps: ReconcileDeps, facts: PlanFacts, base: Omit<PreviewStatus, 'state' | 'at'>, plan: Extract<Plan, { kind: 'skip' }>, at: string): void {
+  if (plan.unchanged) {
+    // Already right: the folder's last commit is what the report is about. Said once per sha, so that
+    // a redelivery or a resync does not ask for a report that would say the same.
+    const known = deps.statuses.get(facts.env);
+    if (known && known.sha === base.sha && known.commit === facts.records[0]?.commit) return;
+    const last = facts.records[0];
+    deps.statuses.set({
+      ...base, state: plan.state, published: true, at, ...(plan.preview ? { preview: plan.preview } : {}),
+      ...(last ? { commit: last.commit, publishedAt: last.time } : {}),
+    });
+    return;
+  }
+  const standing = plan.standing ? { commit: plan.standing.commit, published: true } : {};
+  deps.statuses.set({ ...base, state: plan.state, reason: plan.reason, at, ...(plan.problems ? { problems: plan.problems } : {}), ...standing });
+}

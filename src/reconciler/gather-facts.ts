@@ -1,0 +1,102 @@
+import { PREVIEW_CONFIG_FILE } from '../domain/config-problem.ts';
+import type { AppRegistration, ServiceConfig } from '../domain/config-types.ts';
+import { DEFAULT_PREVIEW_LABEL, hasLabel } from '../domain/decide-preview.ts';
+import type { EnvRef } from '../domain/environment.ts';
+import { findApp } from '../domain/find-app.ts';
+import { loadPreviewConfig } from '../domain/load-config.ts';
+import { hasWriteAccess } from '../domain/may-run-commands.ts';
+import { defaultRollbackTarget } from '../domain/plan-helpers.ts';
+import type { PlanFacts, Trigger } from '../domain/plan-types.ts';
+import type { PullRequestSnapshot } from '../domain/pull-request.ts';
+import { readPreviewJson } from '../domain/read-preview-json.ts';
+import { repoAllowed } from '../domain/repo-allowed.ts';
+import type { ReconcileDeps } from './reconcile-deps.ts';
+import type { WorkItem } from './reconcile-request.ts';
+
+// The folder's last commits the plan looks at: the newest (is it a person's?), the deploy it undid,
+// and the previous deploy for a rollback without a commit.
+const RECORDS = 20;
+// How far back to look for them; an environment untouched for longer is treated as previewd's own.
+const LOOKBACK = 2000;
+
+/** The trigger an item asks the plan with. */
+export function triggerOf(item: WorkItem): Trigger {
+  const common = { actor: item.actor, cause: item.cause, ...(item.delivery ? { delivery: item.delivery } : {}) };
+  if (item.kind === 'sync') return { kind: 'sync', snapshot: item.snapshot, override: item.override, ...common };
+  return { kind: 'action', action: item.action, ...common, ...(item.repoUrl ? { repoUrl: item.repoUrl } : {}) };
+}
+
+function installation(item: WorkItem): { installationId?: number } {
+  const id = item.kind === 'sync' ? item.snapshot.installationId : item.installationId;
+  return id === undefined ? {} : { installationId: id };
+}
+
+// The PR as GitHub has it now, for an action: fills what a hand-edited preview.json lacks, and names
+// the app repository for the trailers. Optional for every action but redeploy: GitHub failing is no
+// reason to refuse a preserve.
+async function pullForAction(deps: ReconcileDeps, env: EnvRef, item: WorkItem): Promise<PullRequestSnapshot | null> {
+  if (item.kind !== 'action' || !deps.lifecycle || item.action.kind === 'help' || item.action.kind === 'expire') return null;
+  const read = deps.lifecycle.getPullRequest(env, env.pr, installation(item));
+  if (item.action.kind === 'redeploy') return read;
+  return read.catch((err: unknown) => {
+    deps.log.warn({ err }, 'could not read the pull request from GitHub; going on with the environment\'s own preview.json');
+    return null;
+  });
+}
+
+// Fork PRs with the label: deployed only when someone with write access added it (null: cannot ask).
+async function labelApproved(deps: ReconcileDeps, pr: PullRequestSnapshot, service: ServiceConfig): Promise<boolean | null> {
+  if (!pr.fork || service.policy.forks !== 'label' || !hasLabel(pr.labels, DEFAULT_PREVIEW_LABEL) || !deps.forge) return null;
+  const ctx = pr.installationId === undefined ? {} : { installationId: pr.installationId };
+  const who = await deps.forge.labelAddedBy(pr, pr.pr, DEFAULT_PREVIEW_LABEL, ctx);
+  if (who === null) return false;
+  return hasWriteAccess(await deps.forge.permission(pr, who, ctx));
+}
+
+async function countRunning(deps: ReconcileDeps, service: ServiceConfig, app: AppRegistration): Promise<number> {
+  return (await deps.store.listEnvironments()).filter((e) => findApp(service, e.env.owner, e.env.repo) === app).length;
+}
+
+/**
+ * Everything the plan needs about one environment, from the GitOps tip as it is now (the caller has
+ * fetched when the view may be stale), GitHub and the registry. What costs a GitHub call is asked only
+ * when it can matter to the plan.
+ */
+export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkItem): Promise<PlanFacts> {
+  const service = await deps.registry.load();
+  const app = service.ok ? findApp(service.value, env.owner, env.repo) : null;
+  const current = await deps.store.readEnvironment(env);
+  const read = readPreviewJson(current?.get('preview.json') ?? null, deps.validators.previewJson);
+  const records = await deps.store.history(env, { limit: RECORDS, maxCommits: LOOKBACK });
+  const pull = item.kind === 'sync' ? item.snapshot : await pullForAction(deps, env, item);
+  const ctx = installation(item);
+  const facts: PlanFacts = {
+    env, now: deps.now(), service, app, allowed: repoAllowed(deps.allowedRepos, env.owner, env.repo), current,
+    previous: current ? read.value : null, previousProblems: read.problems, records, pull,
+    config: null, labelApproved: null, changedFiles: null, running: 0, waitingAhead: 0, rollback: null,
+    templates: deps.templates, checkPreviewJson: deps.validators.previewJson,
+  };
+  if (!service.ok || app === null) return facts;
+  const action = item.kind === 'action' ? item.action.kind : 'sync';
+  const deploying = (action === 'sync' || action === 'redeploy') && pull !== null && pull.state === 'open';
+  // The PR's settings: at its head for a deploy, at the deployed sha for a change of lifecycle.
+  const configSha = deploying ? pull.headSha : ['preserve', 'sleep', 'wake'].includes(action) ? (facts.previous?.sha ?? pull?.headSha ?? null) : null;
+  if (configSha !== null) {
+    const text = deps.forge ? await deps.forge.readFile(env, PREVIEW_CONFIG_FILE, configSha, ctx) : null;
+    facts.config = loadPreviewConfig(text, deps.validators);
+  }
+  if (deploying) {
+    facts.labelApproved = await labelApproved(deps, pull, service.value);
+    const paths = facts.config?.ok ? facts.config.value.paths : undefined;
+    if (paths?.length && deps.forge) facts.changedFiles = await deps.forge.listPullRequestFiles(pull, pull.pr, ctx);
+    if (current === null) {
+      facts.running = await countRunning(deps, service.value, app);
+      facts.waitingAhead = deps.waiting.ahead(app.name ?? app.repo, env);
+    }
+  }
+  if (item.kind === 'action' && item.action.kind === 'rollback') {
+    const to = item.action.to ?? defaultRollbackTarget(records);
+    facts.rollback = to === null ? null : await deps.store.rollbackTarget(env, to);
+  }
+  return facts;
+}
