@@ -2,14 +2,8 @@ import type { ActionOutcome } from '../domain/action-outcome.ts';
 import { envFolder } from '../domain/environment.ts';
 import type { Plan, PlanFacts } from '../domain/plan-types.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
-import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
+import type { ApplyHooks, ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
 import type { SyncItem, WorkItem } from './reconcile-request.ts';
-
-/** What apply needs beyond the reconcile deps: where to remember which item made which commit. */
-export interface ApplyHooks {
-  /** A local commit was made for this item: it is settled once published, planned again on a conflict. */
-  committed(commit: string, item: WorkItem): void;
-}
 
 // The status fields every outcome shares: the PR sha it is about, where its report goes.
 function statusBase(facts: PlanFacts, item: WorkItem): Omit<PreviewStatus, 'state' | 'at'> {

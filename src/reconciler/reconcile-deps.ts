@@ -3,7 +3,6 @@ import type { RenderTemplates } from '../domain/render-overlay.ts';
 import type { Forge, ForgeLifecycle } from '../ports/forge.ts';
 import type { GitOpsStore } from '../ports/gitops-store.ts';
 import type { PreviewStatusBook } from './preview-status-book.ts';
-import type { ApplyHooks } from './apply-plan.ts';
 import type { Publisher } from './publisher.ts';
 import type { ReconcileRequest, WorkItem } from './reconcile-request.ts';
 import type { RegistryReader } from './registry-reader.ts';
@@ -13,6 +12,12 @@ export interface ReconcileLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   child(bindings: object): ReconcileLogger;
+}
+
+/** What apply needs beyond the reconcile deps: where to remember which item made which commit. */
+export interface ApplyHooks {
+  /** A local commit was made for this item: it is settled once published, planned again on a conflict. */
+  committed(commit: string, item: WorkItem): void;
 }
 
 /** Everything the reconcile step uses; passed in, so that tests give it fakes. */

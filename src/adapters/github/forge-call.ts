@@ -3,6 +3,8 @@ import type { GitHubClient, GitHubClientOptions } from './create-octokit.ts';
 import type { GitHubClients } from './github-clients.ts';
 import { translateError } from './translate-error.ts';
 
+export { statusOf } from './status-of.ts';
+
 /**
  * Runs `fn` with the Octokit for `repo` and turns whatever fails into a `ForgeError` that names `action`
  * (and, on a 403, the `access` the call needs). Raw Octokit errors are seen inside `fn`, for 404 fallbacks.
@@ -35,11 +37,6 @@ function translating(options: GitHubClientOptions) {
   };
 }
 
-/** The HTTP status of a raw Octokit error, if it has one. */
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
 
 /** `owner/repo`, for messages. */
 export function repoName(repo: RepoRef): string {

@@ -1,6 +1,6 @@
 import type { ForgeContext, RepoRef } from '../../ports/forge.ts';
 import { createOctokit, type GitHubClient, type GitHubClientOptions } from './create-octokit.ts';
-import { statusOf } from './forge-call.ts';
+import { statusOf } from './status-of.ts';
 
 /** Hands out Octokits: one for a token, one per installation for a GitHub App, each made once. */
 export interface GitHubClients {
