@@ -112,12 +112,17 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   return {
     enqueue: (req) => queueRef.enqueue(req),
     async idle() {
-      await queue.idle();
-      await publisher.flush();
+      // A publish that meets a conflict queues its work again: idle means both are quiet.
+      do {
+        await queue.idle();
+        await publisher.flush();
+      } while (queue.size() > 0);
     },
     async close() {
-      await queue.close();
-      await publisher.flush();
+      do {
+        await queue.close();
+        await publisher.flush();
+      } while (queue.size() > 0);
     },
     queueDepth: () => queue.size(),
     fresh: view.fresh,

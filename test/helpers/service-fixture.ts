@@ -35,6 +35,8 @@ export interface ServiceFixtureOptions {
   concurrency?: number;
   /** Replaces the skeleton's previewd.yaml. */
   registry?: string;
+  /** How old the service's view of the GitOps branch may get before it fetches (default: the reconciler's). */
+  fetchIntervalMs?: number;
 }
 
 export async function startServiceFixture(options: ServiceFixtureOptions = {}): Promise<ServiceFixture> {
@@ -49,6 +51,7 @@ export async function startServiceFixture(options: ServiceFixtureOptions = {}): 
   const reconciler = createReconciler({
     store, forge: options.forge ?? null, registry: createRegistryReader(store, validators), validators,
     templates: assets.templates, now: () => new Date(), log: logger, lingerMs: 20, concurrency: options.concurrency ?? 4,
+    ...(options.fetchIntervalMs === undefined ? {} : { fetchIntervalMs: options.fetchIntervalMs }),
   });
   const app = await buildApp({
     logger,
