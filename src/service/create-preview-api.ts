@@ -3,14 +3,21 @@ import { envFolder, type EnvRef } from '../domain/environment.ts';
 import type { PreviewCommand } from '../domain/preview-command.ts';
 import { parsePreviewJson } from '../domain/preview-json.ts';
 import type { PreviewApi, PreviewSummary } from '../http/preview-api.ts';
+import type { Cluster } from '../ports/cluster.ts';
 import type { GitOpsStore } from '../ports/gitops-store.ts';
+import { previewView } from '../reconciler/preview-view.ts';
 import type { PreviewStatusBook } from '../reconciler/preview-status-book.ts';
 import type { ReconcileRequest } from '../reconciler/reconcile-request.ts';
 
 export interface PreviewApiDeps {
-  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history'>;
+  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history' | 'contains'>;
   statuses: Pick<PreviewStatusBook, 'get'>;
   enqueue: (req: ReconcileRequest) => boolean;
+  /** The live Applications (null: no cluster access). */
+  cluster?: Pick<Cluster, 'get'> | null;
+  /** Fetches the GitOps branch when the view is older than the fetch interval (others commit too). */
+  fresh?: () => Promise<void>;
+  now?: () => Date;
 }
 
 /** The HTTP API's view of previewd: reads from the GitOps tree, writes through the reconciler. */
@@ -19,14 +26,13 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
     const files = await deps.store.readEnvironment(env);
     if (files === null) return null;
     const p = parsePreviewJson(files.get('preview.json') ?? '');
-    const status = deps.statuses.get(env);
+    const live = await previewView({ store: deps.store, statuses: deps.statuses, cluster: deps.cluster ?? null, now: deps.now ?? (() => new Date()) }, env, p);
     return {
       owner: env.owner, repo: env.repo, pr: env.pr, folder: envFolder(env),
       id: p?.id ?? null, namespace: p?.namespace ?? null, url: p?.url ?? null, sha: p?.sha ?? null, branch: p?.branch ?? null,
       author: p?.author ?? null, createdAt: p?.createdAt ?? null, updatedAt: p?.updatedAt ?? null,
       expiresAt: p?.expiresAt ?? null, preservedUntil: p?.preservedUntil ?? null,
-      // Until previewd has looked at it since it started, the live state is not known.
-      state: status?.state ?? 'unknown', reason: status?.reason ?? null, commit: status?.commit ?? null,
+      state: live.state, reason: live.reason, commit: live.commit,
     };
   }
   function act(env: EnvRef, action: PreviewCommand, actor: string): Promise<ActionOutcome> {
@@ -37,6 +43,7 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
   }
   return {
     async list() {
+      await deps.fresh?.();
       const out: PreviewSummary[] = [];
       for (const { env } of await deps.store.listEnvironments()) {
         const s = await summary(env);
@@ -44,8 +51,12 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
       }
       return out;
     },
-    get: summary,
+    async get(env) {
+      await deps.fresh?.();
+      return summary(env);
+    },
     async history(env) {
+      await deps.fresh?.();
       const records = await deps.store.history(env);
       if (records.length === 0 && (await deps.store.readEnvironment(env)) === null) return null;
       return records;

@@ -87,6 +87,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const reconciler = createReconciler({
     store, forge: deps.forge, lifecycle, registry, validators, templates: deps.assets.templates,
     now, log, metrics, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }), ...allowedRepos,
+    // Commits by others are seen within seconds in the local repository, within the idle probe's interval for a remote.
+    fetchIntervalMs: settings.gitops.kind === 'remote' ? (deps.remoteCheck?.probeMs ?? 30_000) : 2000,
     onStatus: (status) => feedback?.onStatus(status),
     onPublished: (result) => feedback?.onPublished(result),
   });
@@ -119,7 +121,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
   const app = await buildApp({
     logger: log,
-    api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue }), adminToken: settings.adminToken },
+    api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue, cluster: deps.cluster, fresh: reconciler.fresh, now }), adminToken: settings.adminToken },
     webhooks: {
       secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
       bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue), metrics },

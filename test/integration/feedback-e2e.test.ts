@@ -18,6 +18,9 @@ describe('Argo CD health back into the pull request, end to end', () => {
   const comment = () => comments()[0]?.body ?? '';
   // The comment's heading, its second line: `### ✅ Preview ready` and so on.
   const heading = () => comment().split('\n')[1] ?? '';
+  // What GET /api/previews/... says: the same live state as the comment (it stayed `committed` before).
+  const apiState = async () => ((await (await fetch(`${f.service.url}/api/previews/demo/app/1`)).json()) as { state: string }).state;
+  const listState = async () => ((await (await fetch(`${f.service.url}/api/previews`)).json()) as { previews: Array<{ pr: number; state: string }> }).previews.find((p) => p.pr === 1)?.state;
 
   test('open → commit → refresh → Application Progressing → Synced/Healthy: one comment saying ready, a successful Deployment and commit status', async () => {
     await f.deliver('pull_request', pullRequestPayload({ ...pr, sha: sha(1) }));
@@ -28,8 +31,11 @@ describe('Argo CD health back into the pull request, end to end', () => {
     await f.until('the comment', () => /Preview (committed|deploying)/.test(heading()));
     f.argo.progressing(id, head);
     await f.until('a comment saying deploying', () => /Preview deploying/.test(heading()));
+    assert.equal(await apiState(), 'deploying', 'the API shows the live state');
     f.argo.healthy(id, head, 'https://app-1.preview.example.com');
     await f.until('a comment saying ready', () => /Preview ready/.test(heading()));
+    assert.equal(await apiState(), 'ready');
+    assert.equal(await listState(), 'ready', 'the list shows it too');
     assert.equal(comments().length, 1, 'exactly one comment');
     assert.match(comment(), /https:\/\/app-1\.preview\.example\.com/);
     const [deployment] = f.github.repo('demo/app').deployments();
@@ -74,6 +80,7 @@ describe('Argo CD health back into the pull request, end to end', () => {
       throw new Error(`${err.message}; the comment is:\n${comment()}\nthe Application: ${JSON.stringify((f.kube.get('applications', id, 'argocd') as { status?: unknown } | undefined)?.status)}`);
     });
     await f.until('a failed commit status', () => f.github.repo('demo/app').commitStatuses(sha(3)).at(-1)?.state === 'failure');
+    assert.equal(await apiState(), 'failed', 'the API shows the failure as the comment does');
   });
 
   test('a watch dropped mid-way recovers and reports the next change', async () => {
