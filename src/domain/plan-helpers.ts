@@ -11,6 +11,11 @@ const FULL_SHA = /^[0-9a-f]{40}$/;
 const STICKY: ReadonlySet<FolderRecord['action']> = new Set(['manual', 'rollback', 'destroy', 'expire']);
 const DEPLOYS: ReadonlySet<FolderRecord['action']> = new Set(['create', 'update', 'rollback']);
 
+/** Whether a record's word stands against a resync or a redelivery. */
+export function isSticky(record: FolderRecord): boolean {
+  return STICKY.has(record.action);
+}
+
 /** Whether a preview is preserved at `now` (kept past its TTL and its PR's close). */
 export function isPreserved(preview: Pick<Partial<PreviewJson>, 'preservedUntil'> | null | undefined, now: Date): boolean {
   return preview?.preservedUntil ? Date.parse(preview.preservedUntil) > now.getTime() : false;

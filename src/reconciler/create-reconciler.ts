@@ -1,5 +1,5 @@
 import { envFolder } from '../domain/environment.ts';
-import type { GitOpsStore, PublishResult } from '../ports/gitops-store.ts';
+import type { PublishResult } from '../ports/gitops-store.ts';
 import { noMetrics, type Metrics } from '../ports/metrics.ts';
 import { createConflictReplanner } from './conflict-replanner.ts';
 import { isTransient } from './errors.ts';
@@ -70,7 +70,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       options.onPublished?.(result);
     },
   });
-  const view = createFreshView({ store: options.store as Pick<GitOpsStore, 'fetch'>, maxAgeMs: options.fetchIntervalMs ?? 2000, onConflicts: replanner.conflicts, log: options.log });
+  const view = createFreshView({ store: options.store, maxAgeMs: options.fetchIntervalMs ?? 2000, onConflicts: replanner.conflicts, log: options.log });
   const deps: ReconcileDeps = {
     ...options, lifecycle: options.lifecycle ?? null, publisher, statuses, waiting: createWaitingLine(),
     enqueue: (req) => void queueRef.enqueue(req), fresh: view.fresh, hooks: replanner,

@@ -1,7 +1,7 @@
 import type { EnvConflict, GitOpsStore } from '../ports/gitops-store.ts';
 
 export interface FreshViewOptions {
-  store: Pick<GitOpsStore, 'fetch'>;
+  store: Pick<GitOpsStore, 'fetch' | 'pendingCount'>;
   /** How old the last fetch may be before a reader fetches again. */
   maxAgeMs: number;
   onConflicts: (conflicts: readonly EnvConflict[]) => void;
@@ -24,7 +24,9 @@ export function createFreshView(options: FreshViewOptions): { fresh(): Promise<v
       if (running) return running;
       if (clock() - fetchedAt < options.maxAgeMs) return Promise.resolve();
       const started = clock();
-      running = options.store.fetch().then((result) => {
+      // With commits waiting, the publisher is about to fetch anyway (and a conflict is planned again):
+      // a fetch here would only queue behind its pushes and hold every reconcile up.
+      running = options.store.pendingCount().then((pending) => (pending > 0 ? { conflicts: [] } : options.store.fetch())).then((result) => {
         if (result.conflicts.length > 0) options.onConflicts(result.conflicts);
       }, (err: unknown) => {
         options.log.warn({ err }, 'fetching the GitOps branch failed; planning on the local view');

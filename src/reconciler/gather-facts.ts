@@ -5,7 +5,7 @@ import type { EnvRef } from '../domain/environment.ts';
 import { findApp } from '../domain/find-app.ts';
 import { loadPreviewConfig } from '../domain/load-config.ts';
 import { hasWriteAccess } from '../domain/may-run-commands.ts';
-import { defaultRollbackTarget } from '../domain/plan-helpers.ts';
+import { defaultRollbackTarget, isSticky } from '../domain/plan-helpers.ts';
 import type { PlanFacts, Trigger } from '../domain/plan-types.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 import { readPreviewJson } from '../domain/read-preview-json.ts';
@@ -57,6 +57,16 @@ async function countRunning(deps: ReconcileDeps, service: ServiceConfig, app: Ap
   return (await deps.store.listEnvironments()).filter((e) => findApp(service, e.env.owner, e.env.repo) === app).length;
 }
 
+// The newest record first (a walk that stops near the tip); more only when the plan will look further:
+// the deploy a person's (or a sticky) commit undid, or the previous deploy for a rollback. Asking for
+// 20 up front would walk the whole look-back for every folder with fewer commits.
+async function folderRecords(deps: ReconcileDeps, env: EnvRef, item: WorkItem): Promise<PlanFacts['records']> {
+  const first = await deps.store.history(env, { limit: 1, maxCommits: LOOKBACK });
+  const rollback = item.kind === 'action' && item.action.kind === 'rollback';
+  if (!rollback && !(first[0] && isSticky(first[0]))) return first;
+  return deps.store.history(env, { limit: RECORDS, maxCommits: LOOKBACK });
+}
+
 /**
  * Everything the plan needs about one environment, from the GitOps tip as it is now (the caller has
  * fetched when the view may be stale), GitHub and the registry. What costs a GitHub call is asked only
@@ -67,7 +77,10 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
   const app = service.ok ? findApp(service.value, env.owner, env.repo) : null;
   const current = await deps.store.readEnvironment(env);
   const read = readPreviewJson(current?.get('preview.json') ?? null, deps.validators.previewJson);
-  const records = await deps.store.history(env, { limit: RECORDS, maxCommits: LOOKBACK });
+  // A push, reopen or close for a folder that does not exist needs no history (nothing stands in its
+  // way but a destroy or a revert, and it is newer than those); for a new environment the walk would
+  // go the whole look-back for nothing, 200 times in a burst of 200 new PRs.
+  const records = item.kind === 'sync' && item.override && current === null ? [] : await folderRecords(deps, env, item);
   const pull = item.kind === 'sync' ? item.snapshot : await pullForAction(deps, env, item);
   const ctx = installation(item);
   const facts: PlanFacts = {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { previewId } from '../../src/domain/names.ts';
 import { after, before, describe, test } from 'node:test';
 import { OutsideFolderError } from '../../src/adapters/git/errors.ts';
 import type { IsomorphicGitStore } from '../../src/adapters/git/isomorphic-git-store.ts';
@@ -54,7 +55,9 @@ describe('GitOps store: one commit per environment change, on a real smart-HTTP 
   test('trailers parse with git interpret-trailers', async () => {
     const message = await git(remote.bare, ['log', '-1', '--format=%B', 'main']);
     const parsed = await git(remote.bare, ['interpret-trailers', '--parse'], message);
+    // Preview-Id is on every commit (DESIGN.md), derived from the environment when the caller gives none.
     assert.deepEqual(parsed.split('\n'), [
+      `Preview-Id: ${previewId({ owner: 'Acme', repo: 'Shop', pr: 42 })}`,
       'Preview-Action: update',
       'Preview-Repo: Acme/Shop',
       'Preview-PR: 42',
