@@ -62,10 +62,12 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
   let lastId = parsed.lastId;
   let size = parsed.goodBytes;
   let liveBytes = [...live.values()].reduce((sum, l) => sum + l.bytes, 0);
-  let handle = await fsp.open(path, 'a+').catch((err: unknown) => {
-    throw translateStorageError(err, `opening the inbox journal ${path}`);
-  });
-  if (data.length === 0) await syncDir(dirname(path)).catch(() => undefined);
+  if (data.length === 0) {
+    await fsp.writeFile(path, '', { flag: 'a' }).catch((err: unknown) => {
+      throw translateStorageError(err, `creating the inbox journal ${path}`);
+    });
+    await syncDir(dirname(path)).catch(() => undefined);
+  }
   // A torn last write (a crash mid-append) or a big, mostly retired file: start from its live records.
   let tornTail = size < data.length;
   let queue: Pending[] = [];
@@ -88,8 +90,6 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
     }
     await fsp.rename(tmp, path);
     await syncDir(dirname(path));
-    await handle.close().catch(() => undefined);
-    handle = await fsp.open(path, 'a+');
     size = bytes.length;
     liveBytes = bytes.length;
     tornTail = false;
@@ -101,13 +101,20 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
     queue = [];
     retires = [];
     const bytes = Buffer.concat([...retired.map((id) => encodeRecord({ kind: 'retire', id })), ...batch.map((p) => p.bytes)]);
+    // Opened for each round, not held: a volume that turns read-only says so (EROFS) to the next round,
+    // and holding no descriptor between rounds lets an operator remount it.
+    let handle: fsp.FileHandle | null = null;
     try {
+      handle = await fsp.open(path, 'r+');
       if (tornTail) await handle.truncate(size);
       tornTail = false;
       await handle.write(bytes, 0, bytes.length, size);
       // A round of retires only is not synced (losing it costs a harmless replay), unless it probes a failed disk.
       if (batch.length > 0 || lastError !== null) await handle.datasync();
+      await handle.close();
+      handle = null;
     } catch (err) {
+      await handle?.close().catch(() => undefined);
       tornTail = true;
       const translated = translateStorageError(err, `writing the inbox journal ${path}`);
       lastError = translated;
@@ -188,7 +195,6 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
     async close() {
       closed = true;
       while (loop) await loop;
-      await handle.close().catch(() => undefined);
     },
   };
 }
