@@ -11,6 +11,34 @@ export const REDACTED_PATHS = [
   'password', '*.password', 'adminToken', '*.adminToken', 'auth', '*.auth',
 ];
 
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/**
+ * A request URL as logged: the path, and the query's names with their values redacted. A secret sent in
+ * a query string (a token pasted into a URL) would otherwise be written verbatim with every request line.
+ */
+export function urlForLog(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const names = url.slice(at + 1).split('&').filter((part) => part !== '').map((part) => {
+    const eq = part.indexOf('=');
+    return eq < 0 ? part : `${part.slice(0, eq)}=[redacted]`;
+  });
+  return `${url.slice(0, at)}?${names.join('&')}`;
+}
+
+// Replaces Fastify's own `req` serializer (the logger's serializers win over Fastify's): the same
+// fields, with the query's values redacted.
+function requestForLog(req: LoggedRequest): object {
+  return { method: req.method, url: urlForLog(req.url ?? ''), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { req: requestForLog } }, destination);
 }

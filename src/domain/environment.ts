@@ -2,6 +2,8 @@
  * The identity of one preview environment: a pull request of a repository.
  * Every path, name and commit previewd makes for an environment derives from this.
  */
+import { gitRefusedName } from './git-refused-name.ts';
+
 export interface EnvRef {
   owner: string;
   repo: string;
@@ -26,6 +28,12 @@ export function assertEnvRef(ref: EnvRef): void {
   }
   if (!REPO_RE.test(ref.repo) || ref.repo === '.' || ref.repo === '..') {
     throw new InvalidEnvRefError(`repository ${JSON.stringify(ref.repo)} is not a GitHub repository name (letters, digits, '.', '_' and '-', at most 100)`);
+  }
+  // Each becomes a folder name in the GitOps tree (lower-cased): one git refuses would stop every push
+  // to a remote that checks objects, and every clone of the repository.
+  for (const [what, name] of [['owner', ref.owner], ['repository', ref.repo]] as const) {
+    const refused = gitRefusedName(name.toLowerCase());
+    if (refused !== null) throw new InvalidEnvRefError(`${what} ${JSON.stringify(name)} cannot be a folder of the GitOps repository: it ${refused}; git refuses such a name`);
   }
   if (!Number.isSafeInteger(ref.pr) || ref.pr < 1 || ref.pr > MAX_PR) {
     throw new InvalidEnvRefError(`pull request number ${String(ref.pr)} is not a whole number from 1 to ${MAX_PR}`);

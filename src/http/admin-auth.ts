@@ -5,8 +5,10 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
+// Exactly as the README documents it: the scheme `Bearer` in that case, one space, the token, nothing
+// after it. Anything else (`bearer`, a tab, two spaces, trailing whitespace) is not the documented form.
 function bearerToken(header: string | undefined): string | null {
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  const m = /^Bearer ([^\s]+)$/.exec(header ?? '');
   return m ? (m[1] as string) : null;
 }
 

@@ -2,6 +2,8 @@
 export interface DeliveryLog {
   /** True the first time an id is seen; false for a redelivery. */
   firstTime(id: string): boolean;
+  /** Forgets an id (a delivery that was not accepted after all): its redelivery is taken as new. */
+  forget?(id: string): void;
 }
 
 /**
@@ -19,6 +21,9 @@ export function createDeliveryLog(capacity = 10_000): DeliveryLog {
         if (oldest !== undefined) seen.delete(oldest);
       }
       return true;
+    },
+    forget(id) {
+      seen.delete(id);
     },
   };
 }

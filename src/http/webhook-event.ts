@@ -3,6 +3,11 @@ export interface WebhookEvent {
   name: string;
   delivery: string;
   payload: unknown;
+  /**
+   * The inbox entry that holds it, when the service has an inbox: whoever applies the event retires
+   * this entry once its effect is published (or planned as a no-op).
+   */
+  inboxId?: string;
 }
 
 /** What became of a delivery: queued for the reconciler, or ignored (and why, for the log). */

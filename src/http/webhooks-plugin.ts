@@ -1,8 +1,9 @@
-import { Webhooks } from '@octokit/webhooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Inbox } from '../ports/inbox.ts';
 import { noMetrics, type Metrics, type WebhookOutcomeLabel } from '../ports/metrics.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import { lazyChildLoggerFactory } from './lazy-child-logger.ts';
+import { verifySignature } from './verify-signature.ts';
 import type { WebhookHandler } from './webhook-event.ts';
 
 export interface WebhooksPluginOptions {
@@ -16,6 +17,11 @@ export interface WebhooksPluginOptions {
   bodyLimit: number;
   deliveries: DeliveryLog;
   handle: WebhookHandler;
+  /**
+   * Where a verified event is made durable before it is handed on and answered 202; absent, events
+   * live in memory only (tests of the HTTP layer).
+   */
+  inbox?: Pick<Inbox, 'append' | 'retire'>;
   /** Counts each delivery by event and outcome. */
   metrics?: Pick<Metrics, 'webhook'>;
 }
@@ -33,12 +39,13 @@ function payloadText(raw: string, contentType: string | undefined): string | nul
 /**
  * `POST /webhooks/github`. Registered without fastify-plugin, so its raw-body parser stays inside this
  * scope: signatures are checked over the exact bytes GitHub sent, before anything parses them, and no
- * other route sees a raw body. Answers at once; the handler only enqueues.
+ * other route sees a raw body. Answers 202 once the event is durable in the inbox; the handler only enqueues.
  */
 export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPluginOptions): Promise<void> {
-  const verifiers = options.secrets.map((secret) => new Webhooks({ secret }));
-  const previous = options.previous ? { verifier: new Webhooks({ secret: options.previous.secret }), until: options.previous.until.getTime() } : null;
+  const previous = options.previous ? { secret: options.previous.secret, until: options.previous.until.getTime() } : null;
   const now = options.now ?? (() => new Date());
+  // Deliveries being made durable, by id: whether they were.
+  const durable = new Map<string, Promise<boolean>>();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_req, body, done) => done(null, body));
   const metrics = options.metrics ?? noMetrics();
@@ -66,11 +73,9 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
     const delivery = header('x-github-delivery');
     if (!name || !delivery) return refuse(request, reply, 'malformed', 400, 'missing_headers', 'X-GitHub-Event and X-GitHub-Delivery are required: send webhooks the way GitHub does');
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const raw = body.toString('utf8');
     // Checked per request, so that the old secret stops working at its deadline without a restart.
-    const usable = previous && now().getTime() <= previous.until ? [...verifiers, previous.verifier] : verifiers;
-    const checks = await Promise.all(usable.map((v) => v.verify(raw, signature).catch(() => false)));
-    if (!checks.some(Boolean)) return refuse(request, reply, 'bad_signature', 401, 'bad_signature', 'the signature does not match the body: the webhook secret on GitHub differs from WEBHOOK_SECRET');
+    const usable = previous && now().getTime() <= previous.until ? [...options.secrets, previous.secret] : options.secrets;
+    if (!usable.some((secret) => verifySignature(secret, body, signature))) return refuse(request, reply, 'bad_signature', 401, 'bad_signature', 'the signature does not match the body: the webhook secret on GitHub differs from WEBHOOK_SECRET');
     // The delivery's fields go on each line it writes; a child logger per delivery would be made even
     // for the many deliveries that write nothing at the configured level.
     const log = {
@@ -78,7 +83,7 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
     };
     let payload: unknown;
     try {
-      const text = payloadText(raw, header('content-type'));
+      const text = payloadText(body.toString('utf8'), header('content-type'));
       if (text === null) throw new Error('no payload field in the form body');
       payload = JSON.parse(text);
     } catch {
@@ -88,13 +93,37 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
       count(request, 'ignored');
       return reply.code(200).send({ ok: true });
     }
-    if (!options.deliveries.firstTime(delivery)) {
+    // A copy of a delivery still being made durable waits for it: answered 202 only if the first was.
+    const earlier = durable.get(delivery);
+    if (earlier && !(await earlier)) durable.delete(delivery);
+    if (!options.deliveries.firstTime(delivery) || durable.has(delivery)) {
       log.info({}, 'redelivered webhook ignored: this delivery was already accepted');
       count(request, 'duplicate');
       return reply.code(202).send({ accepted: false, reason: 'duplicate delivery' });
     }
-    const outcome = options.handle({ name, delivery, payload }, log);
-    if (!outcome.accepted) log.info({ reason: outcome.reason }, 'webhook ignored');
+    let inboxId: string | undefined;
+    if (options.inbox) {
+      const appended = options.inbox.append({ name, delivery, payload });
+      const ok = appended.then(() => true, () => false);
+      durable.set(delivery, ok);
+      try {
+        inboxId = await appended;
+      } catch (err) {
+        // Not durable, not accepted: forgotten, so that GitHub's redelivery of it is taken as new.
+        options.deliveries.forget?.(delivery);
+        request.log.warn({ delivery, event: name, err }, 'webhook not accepted: it could not be made durable');
+        return refuse(request, reply, 'unavailable', 503, 'not_durable', `previewd could not make the event durable, so it did not accept it: ${err instanceof Error ? err.message : String(err)}. Redeliver it from the webhook's Recent Deliveries once /readyz is 200`);
+      } finally {
+        // Settled: from here the delivery log answers for it.
+        void ok.then(() => durable.delete(delivery));
+      }
+    }
+    const outcome = options.handle({ name, delivery, payload, ...(inboxId === undefined ? {} : { inboxId }) }, log);
+    if (!outcome.accepted) {
+      log.info({ reason: outcome.reason }, 'webhook ignored');
+      // Nothing to apply: a no-op, retired at once.
+      if (inboxId !== undefined) options.inbox?.retire(inboxId);
+    }
     count(request, outcome.accepted ? 'accepted' : 'ignored');
     return reply.code(202).send(outcome);
   });

@@ -1,7 +1,7 @@
 import type { PreviewAction } from '../domain/commit-message.ts';
 
 /** What became of a webhook delivery (`previewd_webhooks_total{outcome}`). */
-export type WebhookOutcomeLabel = 'accepted' | 'ignored' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large';
+export type WebhookOutcomeLabel = 'accepted' | 'ignored' | 'duplicate' | 'bad_signature' | 'malformed' | 'too_large' | 'unavailable';
 
 /** How one reconcile of an environment ended: done, failed and retried later, or given up on. */
 export type ReconcileResult = 'ok' | 'retry' | 'failed';

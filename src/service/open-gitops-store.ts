@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openIsomorphicGitStore, type IsomorphicGitStore, type IsomorphicGitStoreOptions, type StoreLogger } from '../adapters/git/isomorphic-git-store.ts';
+import { openHealingStore } from '../adapters/git/healing-store.ts';
+import type { IsomorphicGitStore, IsomorphicGitStoreOptions, StoreLogger } from '../adapters/git/isomorphic-git-store.ts';
 import { initGitopsRepo } from '../adapters/init-gitops-repo.ts';
 import type { Settings } from '../domain/load-settings.ts';
 
@@ -25,7 +26,7 @@ export async function openGitOpsStore(settings: Settings, options: OpenGitOpsSto
         kind: 'remote' as const, url: gitops.url, clone: join(settings.dataDir, options.clone ?? 'gitops.git'),
         ...(gitops.username ? { username: gitops.username } : {}), ...(gitops.token ? { token: gitops.token } : {}),
       };
-  const store = await openIsomorphicGitStore({
+  const store = await openHealingStore({
     location, branch: gitops.branch, author: gitops.author,
     ...(options.log ? { log: options.log } : {}), ...(options.readOnly ? { readOnly: true } : {}),
     ...(options.refNamespace ? { refNamespace: options.refNamespace } : {}), ...(options.discardUnpublished ? { discardUnpublished: true } : {}),

@@ -19,6 +19,8 @@ import { createReconciler, type Reconciler } from '../reconciler/create-reconcil
 import { createRegistryReader } from '../reconciler/registry-reader.ts';
 import { routeWebhook } from '../reconciler/route-webhook.ts';
 import { createFeedback, type Feedback } from './create-feedback.ts';
+import { inboxJournalPath, openJournalInbox } from '../adapters/inbox/journal-inbox.ts';
+import { createInboxSeam } from './inbox-seam.ts';
 import { instrumentStore } from './instrument-store.ts';
 import { createRemoteReachability, type RemoteReachabilityOptions } from './remote-reachability.ts';
 import { createPreviewApi } from './create-preview-api.ts';
@@ -46,6 +48,8 @@ export interface ServiceDeps {
   lingerMs?: number;
   /** Counted into, and served at GET /metrics; absent, nothing is counted and /metrics is not served. */
   metrics?: PrometheusMetrics;
+  /** A resync round at start (GitHub on): default, when the schedule runs. */
+  resyncAtStart?: boolean;
   /** When /readyz gives up on a silent GitOps remote, and how often an idle service probes it. */
   remoteCheck?: Pick<RemoteReachabilityOptions, 'staleMs' | 'probeMs'>;
 }
@@ -75,6 +79,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     probe: async () => ((await store.pendingCount()) > 0 ? reconciler.publisher.kick() : store.refresh()),
   });
   const store = instrumentStore(opened, { metrics, remote });
+  const inbox = await openJournalInbox({ path: inboxJournalPath(settings.dataDir), log });
   if (created && settings.gitops.kind === 'local') log.info({ dir: settings.gitops.dir }, 'created a local GitOps repository from the skeleton');
   for (const line of describeSettings(settings)) log.info(line);
   const validators = createConfigValidators(deps.assets.schemas);
@@ -104,6 +109,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     const reasons = [
       ...(err === null ? [] : [`publishing to the GitOps repository fails: ${err instanceof Error ? err.message : String(err)}`]),
       ...remote.notReady(),
+      ...inbox.notReady(),
       ...fb.notReady(),
     ];
     return { ready: reasons.length === 0, reasons };
@@ -117,14 +123,25 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   // opened. Push them now: left for the next event or the idle probe (up to 30 s), they would land after
   // a resync that follows the restart and undo it (a closed PR's environment made again).
   if ((await store.pendingCount()) > 0) reconciler.publisher.kick();
+  // Accepted events a previous run had not applied are replayed (below) before new work is taken.
+  const deliveries = createDeliveryLog();
+  const seam = createInboxSeam({
+    inbox, handle: routeWebhook(reconciler.enqueue), deliveries, log,
+    settled: () => reconciler.idle(), pendingCount: () => store.pendingCount(),
+  });
+  seam.replay();
   const resync = () => resyncOnce({ store, refresh: () => store.refresh(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log, ...allowedRepos });
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
+  // A lost webhook costs minutes; without this, a restart would cost up to a whole schedule interval.
+  if (lifecycle !== null && (deps.resyncAtStart ?? deps.schedule !== false)) {
+    void resync().catch((err: unknown) => log.warn({ err }, 'the resync at start failed; the schedule runs it again'));
+  }
   const app = await buildApp({
     logger: log,
     api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue, cluster: deps.cluster, fresh: reconciler.fresh, now }), adminToken: settings.adminToken },
     webhooks: {
       secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
-      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue), metrics },
+      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries, handle: seam.handle, inbox, metrics },
     health: { readiness },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
@@ -138,6 +155,9 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
       await app.close();
       await reconciler.close();
+      await seam.drain();
+      await seam.stop();
+      await inbox.close();
       await fb.stop();
       log.info({}, 'stopped');
     },

@@ -20,6 +20,27 @@ export interface GitHttpServerOptions {
   auth?: { username: string; password: string };
   /** Runs before a request reaches git; may delay it (to stage a race). */
   beforeRequest?: (method: string, path: string) => Promise<void> | void;
+  /**
+   * What becomes of git's answer to a request it has fully served: `send` (default); `drop`: the
+   * connection is cut instead (the push landed, its answer is lost, as behind a proxy that timed out);
+   * `stall`: the status and headers are sent, the body never (a remote that hangs mid-answer).
+   */
+  answer?: (method: string, path: string) => 'send' | 'drop' | 'stall';
+}
+
+// Holds git's output and plays it out as `answer` says, once git is done.
+function withheld(res: ServerResponse, how: 'drop' | 'stall'): { write(chunk: Buffer): void; end(): void } {
+  const parts: Buffer[] = [];
+  return {
+    write: (chunk) => void parts.push(chunk),
+    end() {
+      if (how === 'drop') {
+        res.socket?.destroy();
+        return;
+      }
+      res.flushHeaders();
+    },
+  };
 }
 
 function authorized(req: IncomingMessage, auth: GitHttpServerOptions['auth']): boolean {
@@ -29,7 +50,8 @@ function authorized(req: IncomingMessage, auth: GitHttpServerOptions['auth']): b
   return header === expected;
 }
 
-function runCgi(req: IncomingMessage, res: ServerResponse, root: string): void {
+function runCgi(req: IncomingMessage, res: ServerResponse, root: string, how: 'send' | 'drop' | 'stall' = 'send'): void {
+  const out = how === 'send' ? { write: (chunk: Buffer) => void res.write(chunk), end: () => void res.end() } : withheld(res, how);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -64,7 +86,7 @@ function runCgi(req: IncomingMessage, res: ServerResponse, root: string): void {
   cgi.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   cgi.stdout.on('data', (chunk: Buffer) => {
     if (headersDone) {
-      res.write(chunk);
+      out.write(chunk);
       return;
     }
     head = Buffer.concat([head, chunk]);
@@ -80,7 +102,7 @@ function runCgi(req: IncomingMessage, res: ServerResponse, root: string): void {
       else res.setHeader(key, value);
     }
     res.statusCode = status;
-    res.write(head.subarray(end + 4));
+    out.write(head.subarray(end + 4));
   });
   cgi.on('close', (code) => {
     if (!headersDone) {
@@ -88,7 +110,7 @@ function runCgi(req: IncomingMessage, res: ServerResponse, root: string): void {
       res.end(`git http-backend exited ${String(code)}: ${stderr}`);
       return;
     }
-    res.end();
+    out.end();
   });
 }
 
@@ -107,7 +129,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     }
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     Promise.resolve(options.beforeRequest?.(req.method ?? 'GET', path))
-      .then(() => runCgi(req, res, options.root))
+      .then(() => runCgi(req, res, options.root, options.answer?.(req.method ?? 'GET', path)))
       .catch((err: unknown) => res.writeHead(500).end(String(err)));
   });
   server.keepAliveTimeout = 1000;

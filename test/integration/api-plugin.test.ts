@@ -75,8 +75,15 @@ describe('preview API with ADMIN_TOKEN set', () => {
     assert.equal(api.writes.length, 0, 'nothing reached previewd');
   });
 
-  test('POST rollback: 200 committed with the commit; the actor header is recorded; a lower-case scheme works', async () => {
-    const res = await inject({ method: 'POST', url: `${ONE}/rollback`, headers: { authorization: `bearer ${ADMIN_TOKEN}`, 'x-preview-actor': 'alice' }, payload: { to: 'abc1234' } });
+  test('POST rollback: 200 committed with the commit; the actor header is recorded; only the documented form of the header counts', async () => {
+    // As the README documents it: `Bearer`, one space, the token. The scheme in another case, a tab, two
+    // spaces or trailing whitespace is not that form.
+    for (const authorization of [`bearer ${ADMIN_TOKEN}`, `BEARER ${ADMIN_TOKEN}`, `Bearer\t${ADMIN_TOKEN}`, `Bearer  ${ADMIN_TOKEN}`, `Bearer ${ADMIN_TOKEN} `, `Bearer ${ADMIN_TOKEN}\t`, ` Bearer ${ADMIN_TOKEN}`]) {
+      const refused = await inject({ method: 'POST', url: `${ONE}/rollback`, headers: { authorization }, payload: { to: 'abc1234' } });
+      assert.equal(refused.statusCode, 401, JSON.stringify(authorization));
+    }
+    assert.equal(api.writes.length, 0, 'nothing written on a refused header');
+    const res = await inject({ method: 'POST', url: `${ONE}/rollback`, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-preview-actor': 'alice' }, payload: { to: 'abc1234' } });
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(res.json(), { status: 'committed', commit: 'd'.repeat(40), message: 'rollback committed' });
     assert.deepEqual(api.writes.at(-1), { action: 'rollback', env: { owner: 'acme', repo: 'shop', pr: 1 }, arg: 'abc1234', actor: 'alice' });

@@ -1,10 +1,10 @@
 import git from 'isomorphic-git';
-import http from 'isomorphic-git/http/node';
 import { RemoteAuthError, RemoteRejectedError, RemoteUnavailableError } from './errors.ts';
 import { writePack } from './pack-writer.ts';
 import { receivePack, describe } from './receive-pack.ts';
 import { readRef } from './refs.ts';
 import type { RepoContext } from './repo-context.ts';
+import { timedHttp } from './timed-http.ts';
 import type { Transport } from './transport.ts';
 
 export interface HttpRemote {
@@ -54,6 +54,7 @@ export function createHttpTransport(ctx: RepoContext, remote: HttpRemote, localR
   const trackingRef = `refs/remotes/origin/${remote.branch}`;
   const headers = authHeaders(remote);
   const timeoutMs = remote.timeoutMs ?? 30_000;
+  const http = timedHttp(timeoutMs);
   return {
     trackingRef,
     async fetch() {

@@ -2,12 +2,13 @@ import git from 'isomorphic-git';
 import { buildCommitMessage, type CommitMeta } from '../../domain/commit-message.ts';
 import { backoffDelay, type BackoffPolicy } from '../../domain/backoff.ts';
 import { envFolder, type EnvRef } from '../../domain/environment.ts';
-import type { ChangeSet, CommitResult, EnvConflict, GitOpsStore, PublishResult } from '../../ports/gitops-store.ts';
+import type { ChangeSet, CommitResult, EnvConflict, GitOpsStore, PublishedCommit, PublishResult } from '../../ports/gitops-store.ts';
 import { editsForEnv } from './change-paths.ts';
 import { envOfMessage, unpublishedChain } from './chain.ts';
 import { containsCommit } from './contains-commit.ts';
 import { PublishContentionError, StoreStateError } from './errors.ts';
 import { folderHistory } from './history.ts';
+import { landedPrefix } from './landed-prefix.ts';
 import { listEnvironments } from './list-environments.ts';
 import { newObjects } from './new-objects.ts';
 import { openRepository, type GitOpsLocation } from './open-repository.ts';
@@ -98,6 +99,9 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
   let tip: string | null = options.discardUnpublished ? null : await readRef(ctx, repo.localRef);
   let base: string | null = options.discardUnpublished ? null : await readRef(ctx, repo.baseRef);
   let queuedPublish: Promise<PublishResult> | null = null;
+  // previewd's commits found on the remote after a fetch (their push's answer was lost): reported as
+  // published by the next publish, whoever did the fetch.
+  let landed: PublishedCommit[] = [];
 
   async function setState(nextTip: string | null, nextBase: string | null): Promise<void> {
     if (nextTip !== null) await writeRef(ctx, repo.localRef, nextTip);
@@ -123,6 +127,9 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
 
   // Fetches, then rebuilds previewd's unpublished commits on the fetched tip. `origin` maps current
   // commit ids back to the ids commit() returned, across repeated replays.
+  // Fetches, then rebuilds previewd's unpublished commits on the fetched tip. `origin` maps current
+  // commit ids back to the ids commit() returned, across repeated replays. Commits of previewd's the
+  // remote already has (by id, or by the folder's content) are published, never someone else's edit.
   async function catchUp(origin: Map<string, string>): Promise<EnvConflict[]> {
     const fetched = await transport.fetch();
     if (fetched === null) throw new StoreStateError(`the GitOps remote ${repo.describe} has no branch ${options.branch}: create it (previewd init) and push it first`);
@@ -131,9 +138,22 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       await setState(fetched, fetched);
       return [];
     }
-    const chain = await unpublishedChain(ctx, tip, base);
-    const result = await replay(ctx, chain, base, fetched, now());
-    for (const [from, to] of result.moved) origin.set(to, origin.get(from) ?? from);
+    let chain = await unpublishedChain(ctx, tip, base);
+    let from = base;
+    const prefix = await landedPrefix(ctx, chain, base, fetched);
+    if (prefix > 0) {
+      for (const oid of chain.slice(0, prefix)) await noteLanded(oid, oid, origin);
+      from = chain[prefix - 1] as string;
+      chain = chain.slice(prefix);
+      options.log?.info({ commits: prefix, remoteTip: fetched }, 'previewd\'s own commits were already on the GitOps remote (a push whose answer was lost): published');
+    }
+    if (chain.length === 0 || from === fetched) {
+      await setState(tip, fetched);
+      return [];
+    }
+    const result = await replay(ctx, chain, from, fetched, now());
+    for (const [old, to] of result.moved) origin.set(to, origin.get(old) ?? old);
+    for (const own of result.landed) landed.push({ env: own.env, local: origin.get(own.oid) ?? own.oid, commit: fetched, subject: own.subject });
     await setState(result.tip, fetched);
     const conflicts = [...result.dropped.values()].map(({ env, commits }) => ({
       env, dropped: commits.map((c) => origin.get(c) ?? c), remoteTip: fetched,
@@ -142,11 +162,24 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
     return conflicts;
   }
 
+  async function noteLanded(oid: string, onRemote: string, origin: Map<string, string>): Promise<void> {
+    const { commit } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
+    const env = envOfMessage(commit.message);
+    if (env) landed.push({ env, local: origin.get(oid) ?? oid, commit: onRemote, subject: commit.message.split('\n')[0] ?? '' });
+  }
+
+  // What was found landed since the last publish, handed to this one's result.
+  function withLanded(result: PublishResult): PublishResult {
+    if (landed.length > 0) result.published.unshift(...landed);
+    landed = [];
+    return result;
+  }
+
   async function publishNow(): Promise<PublishResult> {
     const result = nothing();
     const origin = new Map<string, string>();
     for (let attempt = 0; attempt < retry.attempts; attempt++) {
-      if (tip === null || tip === base) return result;
+      if (tip === null || tip === base) return withLanded(result);
       const chain = await unpublishedChain(ctx, tip, base);
       const outcome = await transport.push(base, tip, () => newObjects(ctx, chain));
       if (outcome === 'ok') {
@@ -156,7 +189,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
           const env = envOfMessage(commit.message);
           if (env) result.published.push({ env, local: origin.get(oid) ?? oid, commit: oid, subject: commit.message.split('\n')[0] ?? '' });
         }
-        return result;
+        return withLanded(result);
       }
       result.retries++;
       // Back off before fetching, not after: the push that follows a fetch must go out at once, or a

@@ -27,6 +27,9 @@ export async function receivePack(req: ReceivePackRequest): Promise<'ok' | 'move
   const command = `${req.old ?? ZERO} ${req.next} ${req.ref}\0report-status agent=previewd\n`;
   const body = Buffer.concat([pktLine(command), FLUSH, Buffer.from(req.pack)]);
   let response: Response;
+  let bytes: Uint8Array;
+  // The timeout covers the answer's body too: a remote that hangs after its headers is as unreachable
+  // as one that never answers (transient), not a failure of another kind.
   try {
     response = await fetch(`${req.url.replace(/\/+$/, '')}/git-receive-pack`, {
       method: 'POST',
@@ -38,10 +41,10 @@ export async function receivePack(req: ReceivePackRequest): Promise<'ok' | 'move
       body,
       signal: AbortSignal.timeout(req.timeoutMs),
     });
+    bytes = new Uint8Array(await response.arrayBuffer());
   } catch (err) {
     throw new RemoteUnavailableError(`could not reach the GitOps remote ${req.url} to push: ${describe(err)}`, { cause: err });
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
   if (response.status === 401 || response.status === 403) {
     throw new RemoteAuthError(`the GitOps remote ${req.url} refused the credentials (HTTP ${response.status}): check GITOPS_USERNAME and GITOPS_TOKEN, and that the token may push`);
   }

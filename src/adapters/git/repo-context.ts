@@ -1,4 +1,5 @@
-import fs from 'node:fs';
+import type fs from 'node:fs';
+import { guardedFs } from './guarded-fs.ts';
 import type { TreeEntry } from 'isomorphic-git';
 
 /** What every isomorphic-git call needs: the fs, the git directory, and long-lived caches. */
@@ -16,5 +17,5 @@ export interface RepoContext {
 }
 
 export function repoContext(gitdir: string, treeCacheSize = 4096): RepoContext {
-  return { fs, gitdir, cache: {}, trees: new Map(), treeCacheSize };
+  return { fs: guardedFs(), gitdir, cache: {}, trees: new Map(), treeCacheSize };
 }

@@ -1,0 +1,205 @@
+import { promises as fsp } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Inbox, InboxEntry, InboxEvent } from '../../ports/inbox.ts';
+import { translateStorageError } from '../storage-error.ts';
+import { encodeRecord, parseJournal } from './journal-records.ts';
+
+/** The inbox holds as many unapplied events as it may: previewd is far behind. Transient. */
+export class InboxFullError extends Error {
+  override name = 'InboxFullError';
+  readonly transient = true;
+}
+
+export interface JournalInboxOptions {
+  /** The journal file (in DATA_DIR). */
+  path: string;
+  /** Most unretired entries held; an append beyond is refused. Default 20,000. */
+  maxEntries?: number;
+  /** Rewritten with only its live records once it is this large and mostly retired. Default 16 MiB. */
+  compactBytes?: number;
+  now?: () => Date;
+  log?: { warn(obj: object, msg: string): void };
+}
+
+interface Pending {
+  bytes: Buffer;
+  entry: InboxEntry;
+  resolve: (id: string) => void;
+  reject: (err: unknown) => void;
+}
+
+// A directory's entry (a created or renamed file) is durable only once the directory is synced.
+async function syncDir(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The inbox as an append-only journal file. Appends are queued and written by one loop: each round
+ * writes every record queued since the last round with one write and one fdatasync (group commit),
+ * so concurrent deliveries share a sync. Writes go at the end of the last whole record (positional),
+ * so a failed write's partial bytes are overwritten by the next one and a torn tail is dropped on open.
+ */
+export async function openJournalInbox(options: JournalInboxOptions): Promise<Inbox> {
+  const { path } = options;
+  const maxEntries = options.maxEntries ?? 20_000;
+  const compactBytes = options.compactBytes ?? 16 * 1024 * 1024;
+  const now = options.now ?? (() => new Date());
+  await fsp.mkdir(dirname(path), { recursive: true });
+  let data: Buffer;
+  try {
+    data = await fsp.readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw translateStorageError(err, `reading the inbox journal ${path}`);
+    data = Buffer.alloc(0);
+  }
+  const parsed = parseJournal(data);
+  const live = parsed.live;
+  let lastId = parsed.lastId;
+  let size = parsed.goodBytes;
+  let liveBytes = [...live.values()].reduce((sum, l) => sum + l.bytes, 0);
+  if (data.length === 0) {
+    await fsp.writeFile(path, '', { flag: 'a' }).catch((err: unknown) => {
+      throw translateStorageError(err, `creating the inbox journal ${path}`);
+    });
+    await syncDir(dirname(path)).catch(() => undefined);
+  }
+  // A torn last write (a crash mid-append) or a big, mostly retired file: start from its live records.
+  let tornTail = size < data.length;
+  let queue: Pending[] = [];
+  let retires: string[] = [];
+  let loop: Promise<void> | null = null;
+  let lastError: unknown = null;
+  let lastProbe = 0;
+  let closed = false;
+
+  async function rewrite(): Promise<void> {
+    const tmp = `${path}.compact`;
+    const records = [...live.values()].map((l) => encodeRecord({ kind: 'append', entry: l.entry }));
+    const bytes = Buffer.concat(records);
+    const out = await fsp.open(tmp, 'w');
+    try {
+      await out.write(bytes, 0, bytes.length, 0);
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await fsp.rename(tmp, path);
+    await syncDir(dirname(path));
+    size = bytes.length;
+    liveBytes = bytes.length;
+    tornTail = false;
+  }
+
+  async function round(): Promise<void> {
+    const batch = queue;
+    const retired = retires;
+    queue = [];
+    retires = [];
+    const bytes = Buffer.concat([...retired.map((id) => encodeRecord({ kind: 'retire', id })), ...batch.map((p) => p.bytes)]);
+    // Opened for each round, not held: a volume that turns read-only says so (EROFS) to the next round,
+    // and holding no descriptor between rounds lets an operator remount it.
+    let handle: fsp.FileHandle | null = null;
+    try {
+      handle = await fsp.open(path, 'r+');
+      if (tornTail) await handle.truncate(size);
+      tornTail = false;
+      await handle.write(bytes, 0, bytes.length, size);
+      // A round of retires only is not synced (losing it costs a harmless replay), unless it probes a failed disk.
+      if (batch.length > 0 || lastError !== null) await handle.datasync();
+      await handle.close();
+      handle = null;
+    } catch (err) {
+      await handle?.close().catch(() => undefined);
+      tornTail = true;
+      const translated = translateStorageError(err, `writing the inbox journal ${path}`);
+      lastError = translated;
+      retires.unshift(...retired);
+      for (const p of batch) p.reject(translated);
+      return;
+    }
+    size += bytes.length;
+    lastError = null;
+    for (const p of batch) {
+      live.set(p.entry.id, { entry: p.entry, bytes: p.bytes.length });
+      liveBytes += p.bytes.length;
+      p.resolve(p.entry.id);
+    }
+    if (size >= compactBytes && liveBytes * 2 < size) {
+      await rewrite().catch((err: unknown) => {
+        options.log?.warn({ err: translateStorageError(err, 'compacting the inbox journal') }, 'could not compact the inbox journal; it keeps growing until it can');
+        tornTail = true;
+      });
+    }
+  }
+
+  // One loop writes; what is queued while a round runs goes in the next. Retires left behind by a failed
+  // round wait for the next append or probe rather than spin on a disk that refuses them.
+  function kick(): void {
+    if (loop) return;
+    loop = (async () => {
+      while (queue.length > 0 || retires.length > 0) {
+        await round();
+        if (lastError !== null && queue.length === 0) break;
+      }
+    })().finally(() => {
+      loop = null;
+      // Queued between the loop's last check and here (a resolved append's caller retiring at once).
+      if (queue.length > 0 || (retires.length > 0 && lastError === null)) kick();
+    });
+  }
+
+  if (tornTail || (size >= compactBytes && liveBytes * 2 < size)) {
+    await rewrite().catch((err: unknown) => {
+      throw translateStorageError(err, `repairing the inbox journal ${path}`);
+    });
+  }
+
+  return {
+    append(event: InboxEvent) {
+      if (closed) return Promise.reject(new Error('the inbox is closed'));
+      if (live.size + queue.length >= maxEntries) {
+        return Promise.reject(new InboxFullError(`the inbox holds ${maxEntries} events not yet applied: previewd is far behind (is the GitOps remote reachable?); deliver this event again later`));
+      }
+      lastId += 1;
+      const entry: InboxEntry = { id: String(lastId), name: event.name, delivery: event.delivery, payload: event.payload, receivedAt: now().toISOString() };
+      return new Promise<string>((resolve, reject) => {
+        queue.push({ bytes: encodeRecord({ kind: 'append', entry }), entry, resolve, reject });
+        kick();
+      });
+    },
+    retire(id) {
+      const held = live.get(id);
+      if (!held) return;
+      live.delete(id);
+      liveBytes -= held.bytes;
+      retires.push(id);
+      kick();
+    },
+    unretired: () => [...live.values()].map((l) => l.entry),
+    notReady() {
+      if (lastError === null) return [];
+      // Nothing may arrive to find out that the disk is back: asked, write a record that changes nothing
+      // (the retirement of an id never given), at most once a second.
+      if (!loop && !closed && Date.now() - lastProbe >= 1000) {
+        lastProbe = Date.now();
+        retires.push('0');
+        kick();
+      }
+      return [`accepted events cannot be made durable: ${lastError instanceof Error ? lastError.message : String(lastError)}`];
+    },
+    async close() {
+      closed = true;
+      while (loop) await loop;
+    },
+  };
+}
+
+/** The journal's place in DATA_DIR. */
+export function inboxJournalPath(dataDir: string): string {
+  return join(dataDir, 'inbox.journal');
+}

@@ -1,0 +1,58 @@
+import { crc32 } from 'node:zlib';
+import type { InboxEntry } from '../../ports/inbox.ts';
+
+/** One line of the journal: an accepted event, or the retirement of one. */
+export type JournalRecord = { kind: 'append'; entry: InboxEntry } | { kind: 'retire'; id: string };
+
+/**
+ * `<crc32 of the JSON, 8 hex digits> <JSON>\n`. The checksum and the final newline tell a whole record
+ * from a torn one (a crash in the middle of a write leaves a prefix, or a sector of garbage).
+ */
+export function encodeRecord(record: JournalRecord): Buffer {
+  const json = Buffer.from(JSON.stringify(record.kind === 'append' ? { a: record.entry } : { r: record.id }), 'utf8');
+  return Buffer.concat([Buffer.from(`${crc32(json).toString(16).padStart(8, '0')} `), json, Buffer.from('\n')]);
+}
+
+function decodeLine(line: Buffer): JournalRecord | null {
+  if (line.length < 10 || line[8] !== 0x20) return null;
+  const json = line.subarray(9);
+  if (line.subarray(0, 8).toString('latin1') !== crc32(json).toString(16).padStart(8, '0')) return null;
+  try {
+    const value = JSON.parse(json.toString('utf8')) as { a?: InboxEntry; r?: string };
+    if (value.a && typeof value.a.id === 'string') return { kind: 'append', entry: value.a };
+    if (typeof value.r === 'string') return { kind: 'retire', id: value.r };
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+export interface ParsedJournal {
+  /** The entries appended and not retired, oldest first, with the size of each one's record. */
+  live: Map<string, { entry: InboxEntry; bytes: number }>;
+  /** The length of the whole records at the start of the file; anything after is a torn write. */
+  goodBytes: number;
+  /** The highest id seen (retired or not), so that new ids never repeat one. */
+  lastId: number;
+}
+
+/** Reads the records in order, up to the first one that is not whole (a torn last write: dropped). */
+export function parseJournal(data: Buffer): ParsedJournal {
+  const live = new Map<string, { entry: InboxEntry; bytes: number }>();
+  let at = 0;
+  let lastId = 0;
+  while (at < data.length) {
+    const end = data.indexOf(0x0a, at);
+    if (end < 0) break;
+    const record = decodeLine(data.subarray(at, end));
+    if (record === null) break;
+    if (record.kind === 'append') {
+      live.set(record.entry.id, { entry: record.entry, bytes: end + 1 - at });
+      lastId = Math.max(lastId, Number(record.entry.id) || 0);
+    } else {
+      live.delete(record.id);
+    }
+    at = end + 1;
+  }
+  return { live, goodBytes: at, lastId };
+}
