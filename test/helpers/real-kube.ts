@@ -160,7 +160,14 @@ export async function startRealKube(options: { watchCache?: boolean } = {}): Pro
     await startServer();
     // The ApplicationSet CRD is larger than client-side apply's 256 KiB annotation: server-side for all.
     await must(['apply', '--server-side', '-f', crdDir]);
-    await must(['wait', '--for', 'condition=established', '--timeout=60s', 'crd/applications.argoproj.io', 'crd/applicationsets.argoproj.io', 'crd/appprojects.argoproj.io']);
+    // Polled: kubectl wait fails outright while a CRD has no conditions yet.
+    const crds = ['applications', 'applicationsets', 'appprojects'].map((p) => `crd/${p}.argoproj.io`);
+    const established = '{range .items[*]}{.status.conditions[?(@.type=="Established")].status}{"\\n"}{end}';
+    const crdDeadline = Date.now() + 60_000;
+    while ((await kubectl(['get', ...crds, '-o', `jsonpath=${established}`])).stdout.split('\n').filter((l) => l === 'True').length < crds.length) {
+      if (Date.now() > crdDeadline) throw new Error('Argo CD\'s CRDs not Established after 60 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
     await must(['create', 'namespace', namespace]);
     await must(['apply', '--server-side', '-k', path.join(repoRoot, 'argocd')]);
     // RBAC takes effect once the server's caches have the new Role: wait until previewd may list.

@@ -16,7 +16,7 @@ function ok(answer: KubeAnswer, what: string): KubeObject {
  * controller writes `.status` with a JSON patch (the Application CRD has no status subresource).
  */
 export interface ArgoWriter {
-  create(app: { metadata: { name: string } } & Record<string, unknown>): Promise<KubeObject>;
+  create(app: { metadata: { name: string } & Record<string, unknown> } & Record<string, unknown>): Promise<KubeObject>;
   setStatus(name: string, status: unknown): Promise<KubeObject>;
   get(name: string): Promise<KubeObject | undefined>;
   /** Argo CD's finalizer done: removes it, then deletes. */
