@@ -6,8 +6,8 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, type K8sObject } from './kustomize-build.ts';
 
-/** The real Argo CD CRDs, kept next to the project rather than copied into it. */
-export const crdDir: string = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'reference', 'argo-cd', 'crds');
+/** The real Argo CD CRDs, copied into the project's fixtures (test/fixtures/argo-cd/README.md says from which version). */
+export const crdDir: string = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), 'test', 'fixtures', 'argo-cd', 'crds');
 
 export type JsonSchema = Record<string, unknown> & {
   type?: string;

@@ -1,91 +1,63 @@
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { KubeBinaries } from './real-kube/kube-binaries.ts';
+
+const run = promisify(execFile);
+const source = fileURLToPath(new URL('./go-template/render.go', import.meta.url));
+
+/** One rendered template: the object, or Go's own error (what Argo CD puts in the ApplicationSet's status). */
+export type GoRendered = { ok: true; app: Record<string, unknown> } | { ok: false; error: string };
+
+/** Renders an ApplicationSet template with real Go text/template + sprig, as Argo CD's controller does. */
+export interface GoTemplateRenderer {
+  render(template: unknown, params: Array<Record<string, unknown>>, options?: string[]): Promise<GoRendered[]>;
+}
+
 /**
- * Just enough of Go's text/template, as Argo CD's ApplicationSet controller runs it with `goTemplate: true`
- * and `goTemplateOptions: ["missingkey=error"]`, to render the ApplicationSet's template in a test.
- * Only the form the ApplicationSet uses is supported, `{{ .a.b }}`; any other action throws, so that a
- * template growing a pipeline or a function is not silently left unrendered here.
+ * Builds test/helpers/go-template/render.go with bookworm's Go in GOPATH mode against Debian's sprig
+ * (from scripts/kube-apiserver.sh's cache), once per version of the source, and returns its runner.
  */
+export async function goTemplateRenderer(binaries: KubeBinaries): Promise<GoTemplateRenderer> {
+  const text = await readFile(source);
+  const hash = createHash('sha256').update(text).update(binaries.goRoot).digest('hex').slice(0, 16);
+  const binDir = path.join(path.dirname(binaries.goPath), 'bin');
+  const binary = path.join(binDir, `render-${hash}`);
+  const exists = await access(binary).then(() => true, () => false);
+  if (!exists) {
+    await mkdir(binDir, { recursive: true });
+    const env = { ...process.env, GO111MODULE: 'off', GOPATH: binaries.goPath, GOROOT: binaries.goRoot, GOFLAGS: '', GOPROXY: 'off', CGO_ENABLED: '0', GOCACHE: path.join(path.dirname(binaries.goPath), 'gocache') };
+    const tmp = `${binary}.${process.pid}`;
+    await run(path.join(binaries.goRoot, 'bin', 'go'), ['build', '-o', tmp, source], { env, timeout: 300_000 });
+    await rename(tmp, binary);
+  }
+  return {
+    render: (template, params, options = ['missingkey=error']) => new Promise((resolve, reject) => {
+      const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (code !== 0) return reject(new Error(`render.go exited ${code}: ${err}`));
+        const results = JSON.parse(out) as Array<{ app?: Record<string, unknown>; error?: string }>;
+        resolve(results.map((r) => (r.error !== undefined ? { ok: false, error: r.error } : { ok: true, app: r.app ?? {} })));
+      });
+      child.stdin.end(JSON.stringify({ template, options, params }));
+    }),
+  };
+}
 
 const ACTION_RE = /\{\{(.*?)\}\}/gs;
-const FIELD_CHAIN_RE = /^\s*((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*$/;
 
-/** Every `.a.b` the template refers to, in string values and map keys, in order of appearance. */
-export function templateReferences(value: unknown): string[] {
-  if (typeof value === 'string') return [...value.matchAll(ACTION_RE)].map((m) => fieldChain(m[1] as string));
-  if (Array.isArray(value)) return value.flatMap(templateReferences);
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [...templateReferences(k), ...templateReferences(v)]);
+/** The text of every `{{ … }}` action in the template's strings and map keys, in order. */
+export function templateActions(value: unknown): string[] {
+  if (typeof value === 'string') return [...value.matchAll(ACTION_RE)].map((m) => (m[1] as string).trim());
+  if (Array.isArray(value)) return value.flatMap(templateActions);
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [...templateActions(k), ...templateActions(v)]);
   return [];
-}
-
-/** The value `ref` (`.a.b`) names in `params`; throws as Go does with missingkey=error. */
-export function lookupParam(params: Record<string, unknown>, ref: string): unknown {
-  let current: unknown = params;
-  for (const key of ref.slice(1).split('.')) {
-    if (current === null || current === undefined) throw new Error(`template: nil pointer evaluating interface {}.${key}`);
-    if (typeof current !== 'object' || Array.isArray(current)) throw new Error(`template: can't evaluate field ${key} in type ${goTypeName(current)}`);
-    if (!Object.hasOwn(current, key)) throw new Error(`template: map has no entry for key "${key}"`);
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
-/**
- * Renders every string (Argo CD templates map keys too) of `value` with `params`, the way the
- * controller does: field by field, so that a parameter's text is inserted as it is and never
- * evaluated again, whatever `{{` or quotes it holds.
- */
-export function renderTemplate(value: unknown, params: Record<string, unknown>): unknown {
-  if (typeof value === 'string') return value.replace(ACTION_RE, (_match, action: string) => goPrint(lookupParam(params, fieldChain(action))));
-  if (Array.isArray(value)) return value.map((v) => renderTemplate(v, params));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [renderTemplate(k, params) as string, renderTemplate(v, params)]));
-  }
-  return value;
-}
-
-function fieldChain(action: string): string {
-  const chain = FIELD_CHAIN_RE.exec(action)?.[1];
-  if (chain === undefined) throw new Error(`unsupported template action {{${action}}}: only {{ .a.b }} is modelled`);
-  return chain;
-}
-
-/**
- * What `{{ . }}` prints for a value decoded from JSON (Go's fmt %v): strings as they are, null as
- * `<no value>`, numbers as float64, which is why the template must never use `{{ .pr }}`.
- */
-export function goPrint(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '<no value>';
-  if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'number') return goFloat(value);
-  return fmtValue(value);
-}
-
-/** fmt's %v inside a slice or map, where nil prints as `<nil>`. */
-function fmtValue(value: unknown): string {
-  if (value === null || value === undefined) return '<nil>';
-  if (Array.isArray(value)) return `[${value.map(fmtValue).join(' ')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `map[${entries.map(([k, v]) => `${k}:${fmtValue(v)}`).join(' ')}]`;
-  }
-  return goPrint(value);
-}
-
-/** Go's %v of a float64: shortest digits, exponent form when the exponent is below -4 or at least 6. */
-function goFloat(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
-  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
-  const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
-  const exp = Number(exponent);
-  if (exp >= -4 && exp < 6) return String(n);
-  return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-}
-
-function goTypeName(value: unknown): string {
-  if (typeof value === 'string') return 'string';
-  if (typeof value === 'number') return 'float64';
-  if (typeof value === 'boolean') return 'bool';
-  if (Array.isArray(value)) return '[]interface {}';
-  return 'interface {}';
 }

@@ -13,18 +13,23 @@ import { createConfigValidators } from '../../src/domain/config-validators.ts';
 import { loadPreviewConfig, loadServiceConfig } from '../../src/domain/load-config.ts';
 import { renderOverlay, type PrFacts } from '../../src/domain/render-overlay.ts';
 import { crdProblems, loadCrds } from '../helpers/argo-crds.ts';
-import { lookupParam, renderTemplate, templateReferences } from '../helpers/go-template.ts';
+import { goTemplateRenderer, templateActions, type GoTemplateRenderer } from '../helpers/go-template.ts';
 import type { K8sObject } from '../helpers/kustomize-build.ts';
+import { kubeBinaries, skipReason } from '../helpers/real-kube/kube-binaries.ts';
 
 /*
  * The ApplicationSet in argocd/ against what `render` really writes: every overlay below is rendered by
  * renderOverlay from the skeleton's previewd.yaml, and its preview.json is fed to the ApplicationSet's
- * template the way Argo CD's git files generator does. A field renamed in preview.json, a template
+ * template the way Argo CD's git files generator does, rendered by Go's own text/template with sprig and
+ * the ApplicationSet's goTemplateOptions (test/helpers/go-template/render.go). A field renamed in preview.json, a template
  * reference to a field that is not there (or is not a string), or a path pattern that misses or
  * over-reaches fails here, not in a cluster.
  */
 
 const run = promisify(execFile);
+// Go and sprig come from scripts/kube-apiserver.sh's cache (.ci/run builds it); only their absence skips.
+const found = await kubeBinaries();
+const skip = found.ok ? false : skipReason(found.reason);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const skeleton = path.join(repoRoot, 'gitops-repo-skeleton');
 const SHA = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
@@ -64,7 +69,7 @@ interface Rendered {
 
 interface AppSet {
   metadata: { namespace: string };
-  spec: { template: Record<string, unknown>; generators: { git: { files: { path: string }[] } }[] };
+  spec: { template: Record<string, unknown>; goTemplateOptions: string[]; generators: { git: { files: { path: string }[] } }[] };
 }
 
 /**
@@ -131,6 +136,7 @@ function gitEnv(): NodeJS.ProcessEnv {
 }
 
 let appSet: AppSet;
+let go: GoTemplateRenderer;
 let pattern: string;
 let rendered: Rendered[];
 let work: string;
@@ -138,6 +144,8 @@ let crds: Awaited<ReturnType<typeof loadCrds>>;
 let validators: ReturnType<typeof createConfigValidators>;
 
 before(async () => {
+  if (!found.ok) return;
+  go = await goTemplateRenderer(found.binaries);
   work = await mkdtemp(path.join(os.tmpdir(), 'previewd-appset-render-'));
   crds = await loadCrds();
   appSet = parse(await readFile(path.join(repoRoot, 'argocd', 'applicationset.yaml'), 'utf8')) as AppSet;
@@ -155,37 +163,71 @@ before(async () => {
   // app of every owner here, since findApp's glob is not what this test is about.
   const registration = service.value.apps[0]!;
 
-  rendered = cases.map(({ name, facts }) => {
+  const overlays = cases.map(({ name, facts }) => {
     const result = renderOverlay({ pr: { ...facts, sha: SHA, now: NOW }, service: service.value, app: registration, config: config.value, templates: assets.templates });
     assert.ok(result.ok, `${name}: ${JSON.stringify(!result.ok && result.problems)}`);
     const { folder, files } = result.value;
     const preview = JSON.parse(files.get('preview.json') ?? assert.fail(`${name}: no preview.json`)) as Record<string, unknown>;
-    const params = generatorParams(`${folder}/preview.json`, preview);
-    const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...(renderTemplate(appSet.spec.template, params) as object) } as Rendered['app'];
-    return { name, facts, folder, files, preview, params, app };
+    return { name, facts, folder, files, preview, params: generatorParams(`${folder}/preview.json`, preview) };
+  });
+  const apps = await go.render(appSet.spec.template, overlays.map((o) => o.params), appSet.spec.goTemplateOptions);
+  rendered = overlays.map((o, i) => {
+    const result = apps[i] ?? assert.fail('a result per overlay');
+    assert.ok(result.ok, `${o.name}: Go refused the template: ${!result.ok && result.error}`);
+    return { ...o, app: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...result.app } as Rendered['app'] };
   });
 });
 
 after(async () => {
-  await rm(work, { recursive: true, force: true });
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
-test('every rendered preview.json gives the template each parameter it uses, as a string', () => {
-  const references = templateReferences(appSet.spec.template);
-  assert.ok(references.length >= 5, 'the template uses parameters');
+/** The value a template action reads: `.a.b` (strict) or `get . "a"` (optional). */
+function actionValue(params: Record<string, unknown>, action: string): { strict: boolean; value: unknown } {
+  const optional = /^get \. "(\w+)"$/.exec(action)?.[1];
+  if (optional !== undefined) return { strict: false, value: params[optional] };
+  assert.match(action, /^(\.\w+)+$/, `{{ ${action} }} is a field or a get`);
+  let value: unknown = params;
+  for (const key of action.slice(1).split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  return { strict: true, value };
+}
+
+test('every rendered preview.json gives the template each parameter it uses, as a string', { skip }, () => {
+  const actions = templateActions(appSet.spec.template);
+  assert.ok(actions.length >= 5, 'the template uses parameters');
   for (const r of rendered) {
     assert.deepEqual(validators.previewJson('preview.json', r.preview), [], `${r.name}: preview.json validates`);
     // The generator's own `path` would silently replace a preview.json field of that name.
     assert.ok(!('path' in r.preview), `${r.name}: preview.json has no "path" field`);
-    for (const ref of references) {
-      // lookupParam throws as missingkey=error does; a number or null would print as 2.147483647e+09 or <no value>.
-      const value = lookupParam(r.params, ref);
-      assert.equal(typeof value, 'string', `${r.name}: {{ ${ref} }} is a string, not ${JSON.stringify(value)}`);
+    for (const action of actions) {
+      // A number or null would print as 2.147483647e+09 or <no value>.
+      const { value } = actionValue(r.params, action);
+      assert.equal(typeof value, 'string', `${r.name}: {{ ${action} }} is a string, not ${JSON.stringify(value)}`);
     }
   }
 });
 
-test('the Application made from each rendered overlay is valid and points at what render wrote', () => {
+test('a preview.json without an optional field still makes its Application; without id, namespace or path Go refuses it', { skip }, async () => {
+  const sample = rendered[0] ?? assert.fail('a rendered overlay');
+  const without = (field: string): Record<string, unknown> => {
+    const { [field]: _gone, ...rest } = sample.preview;
+    return generatorParams(`${sample.folder}/preview.json`, rest);
+  };
+  const optional = ['url', 'repo', 'branch', 'sha'];
+  const results = await go.render(appSet.spec.template, [...optional.map(without), without('id'), without('namespace')], appSet.spec.goTemplateOptions);
+  optional.forEach((field, i) => {
+    const result = results[i];
+    assert.ok(result?.ok, `without ${field}: ${result && !result.ok ? result.error : ''}`);
+    const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...result.app } as Rendered['app'];
+    assert.equal(app.metadata.name, sample.preview.id, `without ${field}: the Application is still made`);
+    assert.deepEqual(crdProblems(crds, app), [], `without ${field}: it validates`);
+  });
+  const [noId, noNamespace] = results.slice(optional.length);
+  assert.ok(noId && !noId.ok && /map has no entry for key "id"/.test(noId.error), `without id: ${JSON.stringify(noId)}`);
+  assert.ok(noNamespace && !noNamespace.ok && /map has no entry for key "namespace"/.test(noNamespace.error), `without namespace: ${JSON.stringify(noNamespace)}`);
+});
+
+test('the Application made from each rendered overlay is valid and points at what render wrote', { skip }, () => {
   const ids = new Set<string>();
   for (const { name, folder, files, preview, app } of rendered) {
     assert.deepEqual(crdProblems(crds, app), [], `${name}: the Application validates against the CRD`);
@@ -214,7 +256,7 @@ test('the Application made from each rendered overlay is valid and points at wha
   assert.equal(ids.size, rendered.length, 'every PR gets its own Application, slug twins included');
 });
 
-test('a hostile branch reaches the Application literally, never evaluated', () => {
+test('a hostile branch reaches the Application literally, never evaluated', { skip }, () => {
   for (const { name, facts, app } of rendered) {
     assert.equal(app.metadata.annotations?.['previewd.io/branch'], facts.branch, `${name}: branch annotation is the branch as GitHub sent it`);
     // Nothing but the branch annotation may hold template text after rendering: no action was left
@@ -228,7 +270,7 @@ test('a hostile branch reaches the Application literally, never evaluated', () =
   assert.notEqual(injected.app.metadata.annotations?.['previewd.io/branch'], injected.preview.id, 'the branch was not evaluated as {{ .id }}');
 });
 
-test('the generator path pattern matches the preview.json of each rendered overlay and nothing else', async () => {
+test('the generator path pattern matches the preview.json of each rendered overlay and nothing else', { skip }, async () => {
   // Argo CD matches with git's pathspec globs (default) or doublestar (new globbing); both let `*` match a
   // name that begins with '.', such as a repository called .github, and picomatch does so only with dot.
   const isMatch = picomatch(pattern, { dot: true });
@@ -245,7 +287,7 @@ test('the generator path pattern matches the preview.json of each rendered overl
   assert.deepEqual(skeletonFiles.filter((p) => !p.startsWith('previews/') && isMatch(p)), [], `nothing of the skeleton outside previews/ matches ${pattern}`);
 });
 
-test('git ls-files, as Argo CD runs it for the files generator, lists exactly the rendered preview.json files', async () => {
+test('git ls-files, as Argo CD runs it for the files generator, lists exactly the rendered preview.json files', { skip }, async () => {
   const gitops = path.join(work, 'gitops');
   await cp(skeleton, gitops, { recursive: true, dereference: true });
   for (const r of rendered) {

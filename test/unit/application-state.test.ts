@@ -8,7 +8,7 @@ import { applicationState, type ApplicationStateInput, type ApplicationStateView
 import { NO_RESOURCE_HEALTH } from '../../src/domain/argo-reasons.ts';
 import type { ArgoApplication } from '../../src/ports/cluster.ts';
 
-const testdata = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'reference', 'argo-cd', 'testdata');
+const testdata = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), 'test', 'fixtures', 'argo-cd', 'testdata');
 
 async function real(name: string): Promise<ArgoApplication> {
   const app = parse(await readFile(path.join(testdata, `${name}.yaml`), 'utf8')) as ArgoApplication;

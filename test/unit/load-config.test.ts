@@ -70,6 +70,10 @@ describe('previewd.yaml', () => {
     ['no apps', 'domain: preview.example.com\napps: []\n', '/apps', /at least 1|fewer than 1/],
     ['app repo not owner/name', 'domain: a.example.com\napps:\n  - { repo: shop, base: apps/x, images: [x/y] }\n', '/apps/0/repo', /owner\/name/],
     ['app base climbs out', 'domain: a.example.com\napps:\n  - { repo: a/b, base: ../../etc, images: [x/y] }\n', '/apps/0/base', /Kustomize base/],
+    // Argo CD's manifest-generate-paths annotation (.;/apps;/components) would not see a change to it.
+    ['app base outside apps/ and components/', 'domain: a.example.com\napps:\n  - { repo: a/b, base: platform/shop/base, images: [x/y] }\n', '/apps/0/base', /manifest-generate-paths/],
+    // The AppProject's fences (destinations pv-*, Namespaces named pv-*) need a prefix.
+    ['empty namespace prefix', `${MINIMAL}namespacePrefix: ""\n`, '/namespacePrefix', /.+/],
     ['image with a tag', 'domain: a.example.com\napps:\n  - { repo: a/b, base: apps/b, images: ["x/y:1"] }\n', '/apps/0/images/0', /.+/],
     ['tag format without sha', 'domain: a.example.com\napps:\n  - { repo: a/b, base: apps/b, images: [x/y], tagFormat: "pr-{pr}" }\n', '/apps/0/tagFormat', /\{sha\} or \{short\}/],
     ['tag format unknown placeholder', 'domain: a.example.com\napps:\n  - { repo: a/b, base: apps/b, images: [x/y], tagFormat: "{sha}-{branch}" }\n', '/apps/0/tagFormat', /placeholders/],

@@ -8,7 +8,13 @@ export interface ApplicationWatchOptions {
   list(signal: AbortSignal): Promise<ApplicationList>;
   watch: OpenWatch;
   log: WatchLogger;
+  /**
+   * Retry after a failure a retry can fix (no answer, 5xx, and anything while the server is starting):
+   * short, so that previewd sees the first change within seconds of the API server's return.
+   */
   backoff: BackoffPolicy;
+  /** Retry after a failure only a change of configuration fixes (401, 403, 404 outside a start): long. */
+  configBackoff?: BackoffPolicy;
   random: () => number;
   timers: Timers;
   /** What the server is asked for (`timeoutSeconds`); the stream is given up if silent for longer. */
@@ -30,6 +36,9 @@ export interface ApplicationWatch {
 // that closes every watch at once cannot make previewd spin.
 const SHORT_WATCH_MS = 1000;
 const BACKOFF_RESET_MS = 60_000;
+// How long after previewd's start, or after the server last did not answer, its 403/404/429 are read as
+// "still starting" (kube-apiserver's RBAC and CRD caches fill within seconds of /readyz).
+const SERVER_START_GRACE_MS = 30_000;
 
 /**
  * List, then watch from the list's resourceVersion, for as long as it runs: the reflector of client-go,
@@ -45,6 +54,12 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
   let resourceVersion: string | undefined;
   let listed = false;
   let failures = 0;
+  // The last list or watch was answered: false from a failure until the server answers again (readiness).
+  let answered = false;
+  // When the server last failed to answer at all (or answered 503): just after, its RBAC and discovery
+  // caches are still filling, and a 403, 404 or 429 says nothing about previewd's configuration.
+  let unreachableAt = Number.NEGATIVE_INFINITY;
+  const startedAt = Date.now();
   // Every restart bumps the generation: callbacks of an abandoned list or stream see it and do nothing.
   let generation = 0;
   let restartTimer: unknown;
@@ -79,8 +94,13 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
   }
 
   function failed(error: unknown, action: string): void {
-    const clusterError = toClusterError(error, action);
-    const delayMs = backoffDelay(options.backoff, failures++, options.random);
+    const status = httpStatusOf(error);
+    if (status === undefined || status === 503) unreachableAt = Date.now();
+    const serverStarting = Date.now() - Math.max(unreachableAt, startedAt) < SERVER_START_GRACE_MS;
+    const clusterError = toClusterError(error, action, { serverStarting });
+    const policy = clusterError.transient ? options.backoff : (options.configBackoff ?? options.backoff);
+    const delayMs = backoffDelay(policy, failures++, options.random);
+    answered = false;
     log.warn({ err: clusterError.message, status: clusterError.status, attempt: failures, retryInMs: delayMs }, 'watching Argo CD Applications failed; retrying');
     restart(delayMs);
   }
@@ -97,6 +117,7 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
     }
     resourceVersion = list.resourceVersion;
     failures = 0;
+    answered = true;
     if (!listed) log.info({ applications: list.items.length }, 'watching Argo CD Applications');
     listed = true;
   }
@@ -127,6 +148,9 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
     // Argo CD changed more than the server remembers since our resourceVersion: start over.
     log.info({ resourceVersion }, 'the Argo CD watch expired (410); relisting');
     resourceVersion = undefined;
+    // The server answered (with 410): an outage before it is over, so its failures no longer count —
+    // else the relist after a restart of the API server would wait as long as the outage's last retry.
+    failures = 0;
     restart(backoffDelay(options.backoff, failures++, options.random));
   }
 
@@ -172,8 +196,10 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
       restart(0);
     };
     const opened = await options.watch(from, timeoutSeconds, onLine, onDone);
-    if (mine !== generation) opened.abort();
-    else stream = opened;
+    if (mine !== generation) return opened.abort();
+    stream = opened;
+    if (!answered) log.info({ failedAttempts: failures }, 'watching Argo CD Applications again');
+    answered = true;
   }
 
   return {
@@ -188,7 +214,8 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
       abandonCurrent();
       listener = undefined;
     },
-    synced: () => listed,
+    // Listed once, and the last list or watch was answered: false during an outage.
+    synced: () => listed && answered,
     get: (name) => cache.get(name),
   };
 }

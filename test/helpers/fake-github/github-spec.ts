@@ -6,8 +6,8 @@ import { createOperationValidators, type OperationValidator } from './openapi-va
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** GitHub's own OpenAPI description of api.github.com, kept beside the project. */
-export const githubSpecPath = path.resolve(repoRoot, '..', 'shared', 'reference', 'github', 'api.github.com.json');
+/** GitHub's own OpenAPI description of api.github.com, from the npm package @octokit/openapi (pinned in package.json). */
+export const githubSpecPath = path.resolve(repoRoot, 'node_modules', '@octokit', 'openapi', 'generated', 'api.github.com.json');
 
 /** The parsed description with its router and lazily compiled validators; share one between fakes. */
 export interface GitHubSpec {

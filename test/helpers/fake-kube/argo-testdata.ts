@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { crdDir } from '../argo-crds.ts';
 
-/** Real Application objects from Argo CD, next to the CRDs in the shared reference directory. */
+/** Real Application objects from Argo CD, next to the CRDs in the project's fixtures. */
 export const argoTestdataDir: string = path.resolve(crdDir, '..', 'testdata');
 
 export const ARGO_TESTDATA = ['application-from-applicationset', 'application-healthy', 'application-degraded'] as const;

@@ -58,7 +58,7 @@ export function resourceTypesOf(crd: CrdDocument): ResourceType[] {
 
 /**
  * The Argo CD resource types (Application, ApplicationSet, AppProject) read from the real CRDs in the
- * shared reference directory, so that discovery, printer columns and subresources are Argo CD's own.
+ * project's fixtures (test/fixtures/argo-cd), so that discovery, printer columns and subresources are Argo CD's own.
  */
 export async function loadArgoResourceTypes(dir: string = crdDir): Promise<ResourceType[]> {
   const files = ['application-crd.yaml', 'applicationset-crd.yaml', 'appproject-crd.yaml'];
