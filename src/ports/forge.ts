@@ -72,7 +72,7 @@ export interface DeploymentInput {
 }
 
 export interface DeploymentStatusInput {
-  state: 'in_progress' | 'success' | 'failure' | 'inactive';
+  state: 'pending' | 'in_progress' | 'success' | 'failure' | 'inactive';
   description: string;
   environmentUrl?: string;
   logUrl?: string;
