@@ -4,6 +4,8 @@ import { noMetrics, type Metrics, type WebhookOutcomeLabel } from '../ports/metr
 import type { DeliveryLog } from './delivery-log.ts';
 import { lazyChildLoggerFactory } from './lazy-child-logger.ts';
 import type { WebhookHandler } from './webhook-event.ts';
+import { isChecksEvent } from '../domain/parse-checks-event.ts';
+import { routeChecksEvent, type ChecksChangedHandler } from './checks-changed.ts';
 
 export interface WebhooksPluginOptions {
   /** The current secret first; older ones are still accepted (rotation). */
@@ -16,6 +18,11 @@ export interface WebhooksPluginOptions {
   bodyLimit: number;
   deliveries: DeliveryLog;
   handle: WebhookHandler;
+  /**
+   * CI results (`check_run`, `check_suite`, `status`, `workflow_run`), parsed into the shas whose
+   * checks changed. Unset: they go to `handle` like any other event.
+   */
+  onChecksChanged?: ChecksChangedHandler;
   /** Counts each delivery by event and outcome. */
   metrics?: Pick<Metrics, 'webhook'>;
 }
@@ -75,6 +82,7 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
     // for the many deliveries that write nothing at the configured level.
     const log = {
       info: (obj: object, msg: string) => request.log.info({ delivery, event: name, ...obj }, msg),
+      debug: (obj: object, msg: string) => request.log.debug({ delivery, event: name, ...obj }, msg),
     };
     let payload: unknown;
     try {
@@ -93,7 +101,9 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
       count(request, 'duplicate');
       return reply.code(202).send({ accepted: false, reason: 'duplicate delivery' });
     }
-    const outcome = options.handle({ name, delivery, payload }, log);
+    const outcome = options.onChecksChanged !== undefined && isChecksEvent(name)
+      ? routeChecksEvent(name, payload, delivery, options.onChecksChanged, log)
+      : options.handle({ name, delivery, payload }, log);
     if (!outcome.accepted) log.info({ reason: outcome.reason }, 'webhook ignored');
     count(request, outcome.accepted ? 'accepted' : 'ignored');
     return reply.code(202).send(outcome);

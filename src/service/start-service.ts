@@ -18,6 +18,7 @@ import { scheduleResync } from '../jobs/schedule-resync.ts';
 import { createReconciler, type Reconciler } from '../reconciler/create-reconciler.ts';
 import { createRegistryReader } from '../reconciler/registry-reader.ts';
 import { routeWebhook } from '../reconciler/route-webhook.ts';
+import { checksChangedNotWired } from '../http/checks-changed.ts';
 import { createFeedback, type Feedback } from './create-feedback.ts';
 import { instrumentStore } from './instrument-store.ts';
 import { createRemoteReachability, type RemoteReachabilityOptions } from './remote-reachability.ts';
@@ -122,7 +123,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue }), adminToken: settings.adminToken },
     webhooks: {
       secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
-      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue), metrics },
+      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue),
+      onChecksChanged: checksChangedNotWired(), metrics },
     health: { readiness },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
