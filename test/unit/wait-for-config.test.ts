@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadAssets } from '../../src/assets/load-assets.ts';
-import type { ConfigProblem } from '../../src/domain/config-problem.ts';
+import { readFile } from 'node:fs/promises';
+import { formatProblem, type ConfigProblem } from '../../src/domain/config-problem.ts';
 import { createConfigValidators } from '../../src/domain/config-validators.ts';
 import { findApp } from '../../src/domain/find-app.ts';
 import { loadPreviewConfig, loadServiceConfig } from '../../src/domain/load-config.ts';
@@ -73,6 +74,13 @@ describe('.github/preview.yaml cannot loosen waitFor', () => {
       assert.match(problem.accepted, /ask the platform team/);
     });
   }
+  test('docs/configuration.md shows the refusal as previewd words it', async () => {
+    const markdown = await readFile(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const result = loadPreviewConfig('waitFor: { checks: [] }\n', validators);
+    assert.ok(!result.ok);
+    assert.equal(result.problems.length, 1);
+    assert.ok(markdown.includes(`  ${formatProblem(result.problems[0]!)}\n`), formatProblem(result.problems[0]!));
+  });
   test('other unknown keys keep the usual words', () => {
     const result = loadPreviewConfig('wait: 1\n', validators);
     assert.ok(!result.ok);
