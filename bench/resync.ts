@@ -16,6 +16,7 @@ import { freePort } from '../test/helpers/free-port.ts';
 import { startGitHttpServer } from '../test/helpers/git-http-server.ts';
 import { createBareRepoWith } from './gitops-fixture.ts';
 import { round } from './stats.ts';
+import { benchWaitingChecks } from './waiting-checks.ts';
 
 const REPOS = 50;
 const PULLS = 40;
@@ -99,4 +100,5 @@ export async function benchResync(_args: string[]): Promise<void> {
     await Promise.all([github.close(), server.close()]);
     await rm(work, { recursive: true, force: true });
   }
+  await benchWaitingChecks();
 }

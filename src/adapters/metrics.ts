@@ -16,12 +16,12 @@ export interface PrometheusMetrics extends Metrics {
 // counted as `other`, so a stranger cannot make a label value per request.
 const KNOWN_EVENTS = new Set([
   'pull_request', 'issue_comment', 'ping', 'push', 'installation', 'installation_repositories', 'pull_request_review',
-  'check_run', 'check_suite', 'status', 'deployment', 'deployment_status', 'repository', 'meta', 'create', 'delete',
+  'check_run', 'check_suite', 'status', 'workflow_run', 'deployment', 'deployment_status', 'repository', 'meta', 'create', 'delete',
 ]);
 
 // Always exported, at 0 when no environment is in them: "no preview ready" is a value, not an absent series.
 const STATES = [
-  'pending', 'committed', 'deploying', 'ready', 'failed', 'destroyed', 'sleeping', 'rolled-back', 'waiting', 'refused', 'skipped',
+  'pending', 'building', 'committed', 'deploying', 'ready', 'failed', 'destroyed', 'sleeping', 'rolled-back', 'waiting', 'refused', 'skipped',
 ] as const satisfies readonly ReportedState[];
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);

@@ -30,6 +30,21 @@ export interface AppRegistration {
   maxPreviews?: number;
   drafts: boolean;
   addons?: Addon[];
+  /** Replaces `defaults.waitFor` as a whole when set. */
+  waitFor?: WaitFor;
+}
+
+/**
+ * What a head sha must pass before it is deployed (`waitFor` in previewd.yaml). Trusted policy only:
+ * `.github/preview.yaml` cannot set it. `checks` are picomatch globs over check-run names and
+ * commit-status contexts; an empty `checks` without `image` waits for nothing.
+ */
+export interface WaitFor {
+  checks: string[];
+  /** A duration (`2h`), from the moment previewd first saw the sha. */
+  timeout: string;
+  /** Also wait for each image's tag to exist in its registry. */
+  image: boolean;
 }
 
 export interface Policy {
@@ -43,7 +58,7 @@ export interface Policy {
 export interface ServiceConfig {
   domain: string;
   namespacePrefix: string;
-  defaults: { ttl: string; maxPreviews: number; replicas: number; resources: Resources };
+  defaults: { ttl: string; maxPreviews: number; replicas: number; resources: Resources; waitFor?: WaitFor };
   policy: Policy;
   apps: AppRegistration[];
 }

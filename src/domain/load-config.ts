@@ -4,6 +4,7 @@ import type { ConfigValidators } from './config-validators.ts';
 import { parseDuration } from './duration.ts';
 import { parseYamlSource } from './parse-yaml-source.ts';
 import { checkResources } from './check-resources.ts';
+import { globProblem } from './wait-for.ts';
 
 /** Parses and validates `previewd.yaml` (the text of the GitOps repository's copy). */
 export function loadServiceConfig(text: string, validators: ConfigValidators): Checked<ServiceConfig> {
@@ -23,8 +24,18 @@ export function loadServiceConfig(text: string, validators: ConfigValidators): C
 export function loadPreviewConfig(text: string | null, validators: ConfigValidators): Checked<PreviewConfig> {
   const parsed = parseYamlSource(PREVIEW_CONFIG_FILE, text ?? '');
   if (!parsed.ok) return parsed;
-  const problems = validators.previewConfig(PREVIEW_CONFIG_FILE, parsed.value);
+  const problems = trustedOnly(validators.previewConfig(PREVIEW_CONFIG_FILE, parsed.value));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: parsed.value as PreviewConfig };
+}
+
+/**
+ * `waitFor` is trusted policy: a PR that could shorten or drop it would deploy an image its CI has not
+ * built. The schema already refuses the key; this says why, instead of "unknown setting".
+ */
+function trustedOnly(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems.map((p) => p.path === '/waitFor' && p.message.startsWith('unknown setting')
+    ? { ...p, message: '"waitFor" is trusted policy: only previewd.yaml in the GitOps repository sets what a commit waits for', accepted: 'no waitFor here; ask the platform team to change the app\'s waitFor in previewd.yaml' }
+    : p);
 }
 
 /** Rules of previewd.yaml that a schema cannot say: its own defaults must sit within its own policy. */
@@ -39,7 +50,9 @@ function checkServiceConfig(config: ServiceConfig): ConfigProblem[] {
     problems.push({ file, path: '/defaults/replicas', message: `the default replicas ${config.defaults.replicas} is above policy.caps.replicas`, accepted: `at most ${config.policy.caps.replicas}` });
   }
   problems.push(...checkResources(file, '/defaults/resources', config.defaults.resources, config.policy.caps));
+  problems.push(...waitForProblems(config.defaults.waitFor?.checks ?? [], '/defaults/waitFor/checks'));
   config.apps.forEach((app, i) => {
+    problems.push(...waitForProblems(app.waitFor?.checks ?? [], `/apps/${i}/waitFor/checks`));
     (app.addons ?? []).forEach((addon, j) => {
       if (!config.policy.allowedAddons.includes(addon)) {
         problems.push({ file, path: `/apps/${i}/addons/${j}`, message: `add-on "${addon}" is not in policy.allowedAddons`, accepted: oneOf(config.policy.allowedAddons) });
@@ -47,6 +60,13 @@ function checkServiceConfig(config: ServiceConfig): ConfigProblem[] {
     });
   });
   return problems;
+}
+
+function waitForProblems(checks: readonly string[], path: string): ConfigProblem[] {
+  return checks.flatMap((glob, j) => {
+    const why = globProblem(glob);
+    return why === null ? [] : [{ file: SERVICE_CONFIG_FILE, path: `${path}/${j}`, message: `${JSON.stringify(glob)} is not a usable glob: ${why}`, accepted: 'a check name, or a glob such as "ci / *"' }];
+  });
 }
 
 export function oneOf(values: readonly string[]): string {

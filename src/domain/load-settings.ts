@@ -3,6 +3,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { validate as validateCron } from 'node-cron';
 import { rotationProblems } from './rotation-problems.ts';
+import { parseRegistryCredentials, type RegistryCredentials } from './registry-credentials.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -11,7 +12,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * Never echoed in a problem or a log line. The schema marks them `writeOnly` too; this list stands
  * even if a schema given to loadSettings forgets one.
  */
-export const SECRET_SETTINGS = ['WEBHOOK_SECRET', 'WEBHOOK_SECRET_PREVIOUS', 'GITOPS_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_TOKEN'] as const;
+export const SECRET_SETTINGS = ['WEBHOOK_SECRET', 'WEBHOOK_SECRET_PREVIOUS', 'GITOPS_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_TOKEN', 'REGISTRY_CREDENTIALS'] as const;
 
 export type GitOpsSettings = { branch: string; author: { name: string; email: string } } & (
   | { kind: 'local'; dir: string }
@@ -44,6 +45,8 @@ export interface Settings {
   adminToken: string | null;
   /** ALLOWED_REPOS' owner/repo globs, on top of the registry; absent: whatever the registry has. */
   allowedRepos?: string[];
+  /** REGISTRY_CREDENTIALS by registry host; absent: registries are asked anonymously. */
+  registryCredentials?: RegistryCredentials;
   logLevel: LogLevel;
 }
 
@@ -121,6 +124,10 @@ function crossFieldProblems(given: Record<string, string>): string[] {
     }
   }
   problems.push(...rotationProblems(given));
+  // Read only within the schema's bound: an oversized value already has its problem.
+  const credentials = given.REGISTRY_CREDENTIALS;
+  const registry = credentials === undefined || credentials.length > 65536 ? null : parseRegistryCredentials(credentials);
+  if (registry !== null && !registry.ok) problems.push(registry.problem);
   if (has('GITOPS_USERNAME') && !has('GITOPS_TOKEN')) {
     problems.push('GITOPS_TOKEN: not set, but GITOPS_USERNAME is: the remote needs the token (or password) that goes with the user name');
   }
@@ -162,8 +169,14 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
     resyncSchedule: need(v, 'RESYNC_SCHEDULE'),
     adminToken: v.ADMIN_TOKEN ?? null,
     ...(v.ALLOWED_REPOS === undefined ? {} : { allowedRepos: v.ALLOWED_REPOS.split(',').map((g) => g.trim()) }),
+    ...registryCredentials(v.REGISTRY_CREDENTIALS),
     logLevel: need(v, 'LOG_LEVEL') as LogLevel,
   };
+}
+
+function registryCredentials(text: string | undefined): { registryCredentials?: RegistryCredentials } {
+  const parsed = text === undefined ? null : parseRegistryCredentials(text);
+  return parsed?.ok ? { registryCredentials: parsed.credentials } : {};
 }
 
 /** A variable the schema gives a default, so present after validation; a schema without one is a bug. */

@@ -5,6 +5,7 @@ import { code, escapeMarkdownText, link, safeUrl } from './markdown-text.ts';
 import { canonicalEnvKey } from './names.ts';
 import { previewCommandLines } from './preview-command-list.ts';
 import type { ReportedState } from './report-calls.ts';
+import { buildWaitDetail, buildWaitLines, type BuildWaitView } from './render-build-wait.ts';
 
 export { gitopsWebUrl } from './gitops-web-url.ts';
 
@@ -32,6 +33,8 @@ export interface CommentView {
   problems?: readonly ConfigProblem[];
   expiresAt?: string | null;
   preservedUntil?: string | null;
+  /** The `waitFor` wait: shown in `building`, and in `failed` when the build failed or timed out. */
+  build?: BuildWaitView | null;
 }
 
 const MAX_REASONS = 20;
@@ -41,6 +44,7 @@ const NOTHING_RUNS: readonly ReportedState[] = ['destroyed', 'refused', 'skipped
 
 const HEADINGS: Record<ReportedState, string> = {
   pending: '⏳ Preview queued',
+  building: '🏗️ Preview waiting for the build',
   committed: '📦 Preview committed, waiting for Argo CD',
   deploying: '🚀 Preview deploying',
   ready: '✅ Preview ready',
@@ -55,6 +59,7 @@ const HEADINGS: Record<ReportedState, string> = {
 
 const INTROS: Record<ReportedState, string> = {
   pending: 'previewd has queued this pull request’s environment.',
+  building: 'previewd deploys this commit once its build is done.',
   committed: 'The environment is committed to the GitOps repository; Argo CD has not created its Application yet.',
   deploying: 'Argo CD is deploying the environment.',
   ready: 'The preview is up.',
@@ -79,13 +84,16 @@ export function commentMarker(env: EnvRef): string {
 export function renderComment(view: CommentView): string {
   const url = safeUrl(view.url);
   // Ready: the address is the news, so it leads.
-  const intro = view.state === 'ready' && url !== null ? `The preview is up: **${link(urlText(url), url)}**` : INTROS[view.state];
+  const build = buildSays(view);
+  const intro = build !== null ? build.intro
+    : view.state === 'ready' && url !== null ? `The preview is up: **${link(urlText(url), url)}**` : INTROS[view.state];
   const out = [commentMarker(view.env), `### ${HEADINGS[view.state]}`, '', intro];
   // `*` items, `-` facts: a change of bullet starts a new list, so the two never merge into one.
   const items = (lines: readonly string[], max: number): void => {
     out.push('', ...lines.slice(0, max).map((line) => `* ${line}`));
     if (lines.length > max) out.push(`* … and ${lines.length - max} more`);
   };
+  if (build !== null && build.items.length > 0) items(build.items, build.items.length);
   if (view.problems !== undefined && view.problems.length > 0) items(view.problems.map(problemLine), MAX_PROBLEMS);
   if (view.reasons !== undefined && view.reasons.length > 0) items(view.reasons.map((r) => escapeMarkdownText(r)), MAX_REASONS);
   if (typeof view.note === 'string' && view.note.trim() !== '') out.push('', `> Note: ${escapeMarkdownText(view.note)}`);
@@ -109,11 +117,22 @@ export function formatCommentForLog(view: CommentView): string {
   if (view.sync || view.health) parts.push(`Argo CD ${view.sync ?? '?'}/${view.health ?? '?'}`);
   if (shown && view.preservedUntil) parts.push(`preserved until ${view.preservedUntil}`);
   else if (shown && view.expiresAt) parts.push(`expires ${view.expiresAt}`);
+  const build = view.build ?? null;
+  if (build !== null && (view.state === 'building' || view.state === 'failed')) parts.push(`build: ${buildWaitDetail(build)}`);
   const reasons = [...(view.problems ?? []).map(formatProblem), ...(view.reasons ?? [])];
   if (reasons.length > 0) parts.push(`because: ${reasons.join('; ')}`);
   if (view.note) parts.push(`note: ${view.note}`);
   // eslint-disable-next-line no-control-regex
   return parts.join(', ').replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+}
+
+// The build's words replace the state's intro only where they explain it: a wait, or a failure it caused.
+function buildSays(view: CommentView): { intro: string; items: string[] } | null {
+  const build = view.build ?? null;
+  if (build === null) return null;
+  if (view.state === 'building' && build.verdict === 'wait') return buildWaitLines(build, view.sha);
+  if (view.state === 'failed' && build.verdict !== 'wait') return buildWaitLines(build, view.sha);
+  return null;
 }
 
 function factLines(view: CommentView): string[] {

@@ -8,6 +8,7 @@ import { hostName, InvalidNameError, namespaceName, previewId, repoLabel } from 
 import { formatPreviewJson, type PreviewJson } from './preview-json.ts';
 import { previewQuota } from './preview-quota.ts';
 import { resolvePreview, type EffectivePreview } from './resolve-preview.ts';
+import { imageTag } from './build-wait-outcome.ts';
 
 /** What the pull request is, from the webhook or the API. Times come in so that output is deterministic. */
 export interface PrFacts extends EnvRef {
@@ -80,7 +81,7 @@ export function renderOverlay(input: RenderInput): Checked<RenderedPreview> {
     if (!(err instanceof InvalidNameError)) throw err;
     return { ok: false, problems: [{ file: SERVICE_CONFIG_FILE, path: `${appPath}/host`, message: err.message, accepted: 'a pattern that gives DNS labels of at most 63 characters, e.g. {namespace}.{domain}' }] };
   }
-  const tag = app.tagFormat.replaceAll('{sha}', sha).replaceAll('{short}', sha.slice(0, 7)).replaceAll('{pr}', String(pr.pr));
+  const tag = imageTag(app, sha, pr.pr);
   if (!TAG_RE.test(tag)) {
     return { ok: false, problems: [{ file: SERVICE_CONFIG_FILE, path: `${appPath}/tagFormat`, message: `image tag ${JSON.stringify(tag)} is not a valid tag`, accepted: 'a format giving at most 128 letters, digits, ".", "_" and "-", not starting with "." or "-"' }] };
   }

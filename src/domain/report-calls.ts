@@ -6,10 +6,10 @@ import type { EnvRef } from './environment.ts';
  * The same members as the reconciler's `PreviewStatus['state']`, named here so the domain owns them.
  */
 export type ReportedState =
-  | 'pending' | 'committed' | 'deploying' | 'ready' | 'failed' | 'destroyed' | 'sleeping' | 'rolled-back' | 'waiting'
+  | 'pending' | 'building' | 'committed' | 'deploying' | 'ready' | 'failed' | 'destroyed' | 'sleeping' | 'rolled-back' | 'waiting'
   | 'refused' | 'skipped';
 
-export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
+export type DeploymentState = 'pending' | 'in_progress' | 'success' | 'failure' | 'inactive';
 
 export interface CommitStatusReport {
   state: 'pending' | 'success' | 'failure' | 'error';
@@ -26,12 +26,15 @@ export function deploymentEnvironment(env: EnvRef): string {
 
 /**
  * The Deployment status for a state, or null when the Deployment should not be touched. A Deployment is
- * of the PR's head sha, so it exists only once that sha is committed: nothing is queued as a Deployment
+ * of the PR's head sha, so it exists only once that sha is to be deployed (building, then committed): nothing is queued as a Deployment
  * (`pending`) or for a sha that will not be deployed (`refused`, `skipped`, `waiting`), lest it stay
  * in progress for ever. A rolled-back or sleeping environment no longer runs the head sha: inactive.
  */
 export function deploymentStateFor(state: ReportedState): DeploymentState | null {
   switch (state) {
+    case 'building':
+      // The sha will be deployed once its build is done: its Deployment exists, pending.
+      return 'pending';
     case 'committed':
     case 'deploying':
       return 'in_progress';
@@ -62,6 +65,9 @@ export function commitStatusFor(state: ReportedState, detail?: string): CommitSt
       case 'pending':
       case 'skipped':
         return null;
+      case 'building':
+        // `detail`: what it waits for (buildWaitDetail), e.g. "Preview waiting for build: build, ci / image".
+        return { state: 'pending', description: 'Preview waiting for build' };
       case 'committed':
         return { state: 'pending', description: 'Preview committed; waiting for Argo CD' };
       case 'deploying':

@@ -5,6 +5,8 @@ import type { DeliveryLog } from './delivery-log.ts';
 import { lazyChildLoggerFactory } from './lazy-child-logger.ts';
 import { verifySignature } from './verify-signature.ts';
 import type { WebhookHandler } from './webhook-event.ts';
+import { isChecksEvent } from '../domain/parse-checks-event.ts';
+import { routeChecksEvent, type ChecksChangedHandler } from './checks-changed.ts';
 
 export interface WebhooksPluginOptions {
   /** The current secret first; older ones are still accepted (rotation). */
@@ -22,6 +24,11 @@ export interface WebhooksPluginOptions {
    * live in memory only (tests of the HTTP layer).
    */
   inbox?: Pick<Inbox, 'append' | 'retire'>;
+  /**
+   * CI results (`check_run`, `check_suite`, `status`, `workflow_run`), parsed into the shas whose
+   * checks changed. Unset: they go to `handle` like any other event.
+   */
+  onChecksChanged?: ChecksChangedHandler;
   /** Counts each delivery by event and outcome. */
   metrics?: Pick<Metrics, 'webhook'>;
 }
@@ -80,6 +87,7 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
     // for the many deliveries that write nothing at the configured level.
     const log = {
       info: (obj: object, msg: string) => request.log.info({ delivery, event: name, ...obj }, msg),
+      debug: (obj: object, msg: string) => request.log.debug({ delivery, event: name, ...obj }, msg),
     };
     let payload: unknown;
     try {
@@ -118,7 +126,9 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
         void ok.then(() => durable.delete(delivery));
       }
     }
-    const outcome = options.handle({ name, delivery, payload, ...(inboxId === undefined ? {} : { inboxId }) }, log);
+    const outcome = options.onChecksChanged !== undefined && isChecksEvent(name)
+      ? routeChecksEvent(name, payload, delivery, options.onChecksChanged, log)
+      : options.handle({ name, delivery, payload, ...(inboxId === undefined ? {} : { inboxId }) }, log);
     if (!outcome.accepted) {
       log.info({ reason: outcome.reason }, 'webhook ignored');
       // Nothing to apply: a no-op, retired at once.

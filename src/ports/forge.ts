@@ -1,3 +1,4 @@
+import type { CheckRunFact, StatusFact } from '../domain/build-verdict.ts';
 import type { RepoPermission } from '../domain/repo-permission.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 
@@ -48,6 +49,27 @@ export interface ForgeLifecycle {
   replyToPullRequest(repo: RepoRef, pr: number, body: string, ctx?: ForgeContext): Promise<void>;
 }
 
+/**
+ * What a `waitFor` wait asks of GitHub about one commit. The two lists are conditional on the ETags of
+ * the previous answer for the same sha: when nothing changed GitHub answers 304, which costs no rate
+ * limit, `changed` is false and the remembered items stand in. That makes asking every resync round
+ * for every waiting sha cheap: a round in which no build moved costs 304s only.
+ */
+export interface ForgeChecks {
+  /**
+   * The check runs on `sha`, every page: the newest run of each name per app (GitHub's `filter=latest`),
+   * as `GET /repos/{owner}/{repo}/commits/{sha}/check-runs` lists them.
+   */
+  listCheckRuns(repo: RepoRef, sha: string, ctx?: ForgeContext): Promise<{ runs: CheckRunFact[]; changed: boolean }>;
+  /** The newest commit status of each context on `sha` (the combined status, every page). */
+  listCommitStatuses(repo: RepoRef, sha: string, ctx?: ForgeContext): Promise<{ statuses: StatusFact[]; changed: boolean }>;
+  /**
+   * The open pull requests whose head is `sha` (`GET /repos/{owner}/{repo}/commits/{sha}/pulls`), for a
+   * CI event that named none: GitHub leaves pull requests from forks out of check events.
+   */
+  pullRequestsForCommit(repo: RepoRef, sha: string, ctx?: ForgeContext): Promise<PullRequestSnapshot[]>;
+}
+
 export type CommentReaction = 'eyes' | '+1' | '-1' | 'confused' | 'rocket' | 'hooray';
 
 /** Reporting into the pull request: one comment kept up to date, a Deployment, a commit status. */
@@ -73,7 +95,7 @@ export interface DeploymentInput {
 }
 
 export interface DeploymentStatusInput {
-  state: 'in_progress' | 'success' | 'failure' | 'inactive';
+  state: 'pending' | 'in_progress' | 'success' | 'failure' | 'inactive';
   description: string;
   environmentUrl?: string;
   logUrl?: string;

@@ -18,6 +18,7 @@ import { scheduleResync } from '../jobs/schedule-resync.ts';
 import { createReconciler, type Reconciler } from '../reconciler/create-reconciler.ts';
 import { createRegistryReader } from '../reconciler/registry-reader.ts';
 import { routeWebhook } from '../reconciler/route-webhook.ts';
+import { checksChangedNotWired } from '../http/checks-changed.ts';
 import { createFeedback, type Feedback } from './create-feedback.ts';
 import { inboxJournalPath, openJournalInbox } from '../adapters/inbox/journal-inbox.ts';
 import { createInboxSeam } from './inbox-seam.ts';
@@ -141,7 +142,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue, cluster: deps.cluster, fresh: reconciler.fresh, now }), adminToken: settings.adminToken },
     webhooks: {
       secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
-      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries, handle: seam.handle, inbox, metrics },
+      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries, handle: seam.handle, inbox,
+      onChecksChanged: checksChangedNotWired(), metrics },
     health: { readiness },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });

@@ -7,6 +7,7 @@ import { loadGitHubSpec, type GitHubSpec } from './fake-github/github-spec.ts';
 import { handleRequest, type FakeCore, type RecordedRequest, type Violation } from './fake-github/handle-request.ts';
 import { createRateLimitBook } from './fake-github/rate-limit.ts';
 import { appRoutes } from './fake-github/routes/app-routes.ts';
+import { checkRoutes } from './fake-github/routes/check-routes.ts';
 import { repoHandle, type FakeRepo } from './fake-github/repo-handle.ts';
 import { commentRoutes } from './fake-github/routes/comment-routes.ts';
 import { deploymentRoutes } from './fake-github/routes/deployment-routes.ts';
@@ -20,9 +21,9 @@ import { createState, ensureRepo, type FakeGitHubState } from './fake-github/sta
 export { githubSpecPath, loadGitHubSpec, type GitHubSpec } from './fake-github/github-spec.ts';
 export { primaryRateLimit, secondaryRateLimit, serverError, type Fault } from './fake-github/faults.ts';
 export type { RecordedRequest, Violation } from './fake-github/handle-request.ts';
-export type { FakeRepo, PullFileInput } from './fake-github/repo-handle.ts';
+export type { CheckRunInput, CiStatusInput, FakeRepo, PullFileInput } from './fake-github/repo-handle.ts';
 export type { FakePull, FakePullInput } from './fake-github/pull-state.ts';
-export type { FakeCommitStatus, FakeDeployment, FakeDeploymentStatus, FakeIssueComment, FakeReaction } from './fake-github/state.ts';
+export type { FakeCheckRun, FakeCommitStatus, FakeDeployment, FakeDeploymentStatus, FakeIssueComment, FakeReaction } from './fake-github/state.ts';
 
 /** A GitHub REST server on 127.0.0.1 that refuses, and records, every request GitHub would refuse. */
 export interface FakeGitHub {
@@ -66,7 +67,7 @@ export async function createFakeGitHub(options: FakeGitHubOptions = {}): Promise
   let baseUrl = '';
   const core: FakeCore = {
     spec: options.spec ?? loadGitHubSpec(),
-    routes: { ...repoRoutes(), ...issueRoutes(), ...pullRoutes(), ...ownerRoutes(), ...commentRoutes(), ...appRoutes(), ...statusRoutes(), ...deploymentRoutes(), ...options.routes },
+    routes: { ...repoRoutes(), ...issueRoutes(), ...pullRoutes(), ...ownerRoutes(), ...commentRoutes(), ...appRoutes(), ...statusRoutes(), ...checkRoutes(), ...deploymentRoutes(), ...options.routes },
     state: createState(),
     faults: [] as PendingFault[],
     requests: [],

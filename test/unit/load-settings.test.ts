@@ -133,6 +133,11 @@ const BAD: Array<[name: string, value: string, says: RegExp]> = [
   ['ALLOWED_REPOS', 'acme/*,,tools/ci', /^ALLOWED_REPOS:/],
   ['ADMIN_TOKEN', 'short-token', /^ADMIN_TOKEN: the value given \(not shown: it is a secret\) is not a token of at least 16 characters/],
   ['ADMIN_TOKEN', 'x'.repeat(15) + ' y', /^ADMIN_TOKEN:/],
+  ['REGISTRY_CREDENTIALS', 'ghcr.io=me:hunter2', /^REGISTRY_CREDENTIALS: not JSON \(the value is not shown: it is a secret\)\. Accepted: the JSON of a Docker config/],
+  ['REGISTRY_CREDENTIALS', '{"ghcr.io":{"username":"me","password":"hunter2"}}', /^REGISTRY_CREDENTIALS: no "auths" object/],
+  ['REGISTRY_CREDENTIALS', '{"auths":{"ghcr.io":{"password":"hunter2"}}}', /^REGISTRY_CREDENTIALS: the entry for ghcr\.io has neither username and password nor an auth/],
+  ['REGISTRY_CREDENTIALS', '{"auths":{"ghcr io":{"auth":"bWU6aHVudGVyMg=="}}}', /^REGISTRY_CREDENTIALS: "ghcr io" is not a registry host/],
+  ['REGISTRY_CREDENTIALS', 'x'.repeat(70_000), /^REGISTRY_CREDENTIALS: the value given \(not shown: it is a secret\) is not the JSON of a Docker config/],
   ['LOG_LEVEL', 'verbose', /^LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent$/],
 ];
 
@@ -156,9 +161,26 @@ describe('loadSettings: each variable refused, with what is accepted', () => {
     });
   }
 
+  test('REGISTRY_CREDENTIALS: a refusal never shows the password', () => {
+    for (const value of ['ghcr.io=me:hunter2', '{"auths":{"ghcr.io":{"password":"hunter2"}}}']) {
+      for (const problem of problemsOf({ REGISTRY_CREDENTIALS: value })) assert.ok(!problem.includes('hunter2'), problem);
+    }
+  });
+
+  test('REGISTRY_CREDENTIALS: by host, from username and password or auth, Docker Hub under docker.io', () => {
+    const settings = settingsOf({ REGISTRY_CREDENTIALS: JSON.stringify({ auths: {
+      'ghcr.io': { username: 'me', password: 'p:w' },
+      'https://index.docker.io/v1/': { auth: Buffer.from('hubuser:hubpass').toString('base64') },
+      '127.0.0.1:5000': { username: 'ci', password: 'x' },
+    } }) });
+    assert.deepEqual(Object.fromEntries(settings.registryCredentials ?? []), {
+      'ghcr.io': { username: 'me', password: 'p:w' }, 'docker.io': { username: 'hubuser', password: 'hubpass' }, '127.0.0.1:5000': { username: 'ci', password: 'x' },
+    });
+  });
+
   test('every variable of the schema has a refusal above', () => {
     const names = Object.keys((SCHEMA as { properties: object }).properties);
-    assert.equal(names.length, 23, names.join(' '));
+    assert.equal(names.length, 24, names.join(' '));
     for (const name of names) assert.ok(BAD.some(([n]) => n === name), name);
   });
 });

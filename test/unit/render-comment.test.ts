@@ -67,6 +67,29 @@ const cases: Array<[name: string, view: CommentView]> = [
   ['destroyed', { ...base, state: 'destroyed', sync: null, health: null }],
   ['preserved', { ...base, ...argoState(synced), preservedUntil: '2025-01-09T00:00:00Z' }],
   ['no-gitops-web', { ...base, ...argoState(synced), gitopsWeb: gitopsWebUrl('http://127.0.0.1:8080/gitops.git'), repoUrl: null }],
+  ['building', {
+    env: ENV, state: 'building', sha: SHA, repoUrl: 'https://github.com/acme/shop', gitopsWeb: base.gitopsWeb ?? null, gitopsBranch: 'main',
+    build: {
+      verdict: 'wait', since: '2025-01-02T03:00:00Z', deadline: '2025-01-02T05:00:00.000Z', timeout: '2h',
+      pending: [
+        { name: 'build', kind: 'check', state: 'in_progress', url: 'https://github.com/acme/shop/actions/runs/1/job/2', since: '2025-01-02T03:01:00Z' },
+        { name: 'ci/jenkins', kind: 'status', state: 'pending', url: 'https://ci.example.com/job/shop/7', since: '2025-01-02T03:02:00Z' },
+        { name: 'deploy-*', kind: 'expected', state: 'expected', url: null, since: null },
+      ],
+    },
+  }],
+  ['building-over-a-deployed-sha', {
+    ...base, ...argoState(synced), state: 'building',
+    build: { sha: 'b'.repeat(40), verdict: 'wait', since: '2025-01-02T03:00:00Z', deadline: '2025-01-02T05:00:00.000Z', timeout: '2h', pending: [{ name: 'ghcr.io/acme/shop:bbbbbbb', kind: 'image', state: 'missing', url: null, since: null }] },
+  }],
+  ['build-failed', {
+    env: ENV, state: 'failed', sha: SHA, repoUrl: 'https://github.com/acme/shop', gitopsWeb: base.gitopsWeb ?? null,
+    build: { verdict: 'fail', failed: { name: 'ci / image', kind: 'check', conclusion: 'failure', url: 'https://github.com/acme/shop/actions/runs/1/job/3' } },
+  }],
+  ['build-timed-out', {
+    env: ENV, state: 'failed', sha: SHA, repoUrl: 'https://github.com/acme/shop', gitopsWeb: base.gitopsWeb ?? null,
+    build: { verdict: 'timed-out', since: '2025-01-02T03:00:00Z', deadline: '2025-01-02T05:00:00.000Z', timeout: '2h', pending: [{ name: 'build', kind: 'check', state: 'queued', url: null, since: null }] },
+  }],
 ];
 
 describe('renderComment: golden', () => {
@@ -134,6 +157,32 @@ describe('renderComment: facts', () => {
     const body = renderComment({ env: ENV, state: 'refused', problems });
     assert.match(body, /^\* … and 30 more$/m);
     assert.ok(body.length < 65536);
+  });
+});
+
+describe('renderComment: the build wait', () => {
+  const hostileCheck = { name: '@everyone <img src=x> #1 `x` | y\n## h', kind: 'check' as const, state: 'in_progress', url: 'javascript:alert(1)', since: null };
+  test('check names and links from CI are inert text', () => {
+    const body = renderComment({ env: ENV, state: 'building', sha: SHA, build: { verdict: 'wait', since: '2025-01-02T03:00:00Z', deadline: '2025-01-02T05:00:00Z', timeout: '2h', pending: [hostileCheck] } });
+    const text = body.split('\n').slice(1).join('\n');
+    assert.doesNotMatch(text, /<img|@everyone|javascript:|`x`|^## h/m);
+    const failed = renderComment({ env: ENV, state: 'failed', build: { verdict: 'fail', failed: { ...hostileCheck, conclusion: '<b>failure</b>' } } });
+    assert.doesNotMatch(failed.split('\n').slice(1).join('\n'), /<img|<b>|@everyone|javascript:/);
+  });
+  test('the build shows only where it explains the state', () => {
+    const wait = { verdict: 'wait' as const, since: '2025-01-02T03:00:00Z', deadline: '2025-01-02T05:00:00Z', timeout: '2h', pending: [{ ...hostileCheck, name: 'build', url: null }] };
+    // A wait is old news once the sha is deployed: Argo CD's words, as before.
+    assert.equal(renderComment({ ...base, ...argoState(synced), build: wait }), renderComment({ ...base, ...argoState(synced) }));
+    assert.equal(renderComment({ ...base, state: 'failed', reasons: ['x'], build: wait }), renderComment({ ...base, state: 'failed', reasons: ['x'] }));
+  });
+  test('a long list of pending checks is capped', () => {
+    const pending = Array.from({ length: 30 }, (_, i) => ({ name: `job ${i}`, kind: 'check' as const, state: 'queued', url: null, since: null }));
+    const body = renderComment({ env: ENV, state: 'building', build: { verdict: 'wait', since: '2025-01-02T03:00:00Z', deadline: '2025-01-02T05:00:00Z', timeout: '2h', pending } });
+    assert.match(body, /^\* … and 10 more$/m);
+  });
+  test('the log line names what it waits for', () => {
+    const text = formatCommentForLog(cases.find(([n]) => n === 'building')![1]);
+    assert.equal(text, 'acme/shop#42: Preview waiting for the build, app commit 1a2b3c4, build: build, ci/jenkins, deploy-*');
   });
 });
 

@@ -4,7 +4,7 @@ import {
   commitStatusFor, deploymentEnvironment, deploymentStateFor, MAX_DESCRIPTION, type ReportedState,
 } from '../../src/domain/report-calls.ts';
 
-const ALL: ReportedState[] = ['pending', 'committed', 'deploying', 'ready', 'failed', 'destroyed', 'sleeping', 'rolled-back', 'waiting', 'refused', 'skipped'];
+const ALL: ReportedState[] = ['pending', 'building', 'committed', 'deploying', 'ready', 'failed', 'destroyed', 'sleeping', 'rolled-back', 'waiting', 'refused', 'skipped'];
 
 describe('report calls', () => {
   test('deploymentEnvironment: preview/<repo>#<n>', () => {
@@ -13,6 +13,7 @@ describe('report calls', () => {
 
   const table: Array<[ReportedState, ReturnType<typeof deploymentStateFor>, 'pending' | 'success' | 'failure' | 'error' | null]> = [
     ['pending', null, null],
+    ['building', 'pending', 'pending'],
     ['committed', 'in_progress', 'pending'],
     ['deploying', 'in_progress', 'pending'],
     ['ready', 'success', 'success'],
@@ -50,5 +51,10 @@ describe('report calls', () => {
   test('a detail follows the description when there is room', () => {
     assert.deepEqual(commitStatusFor('failed', 'health Degraded'), { state: 'failure', description: 'Preview failed: health Degraded' });
     assert.match(commitStatusFor('failed', 'y'.repeat(300))!.description, /^Preview failed: y+…$/);
+  });
+
+  test('building: pending, "waiting for build" and what it waits for', () => {
+    assert.deepEqual(commitStatusFor('building'), { state: 'pending', description: 'Preview waiting for build' });
+    assert.deepEqual(commitStatusFor('building', 'build, ci / image'), { state: 'pending', description: 'Preview waiting for build: build, ci / image' });
   });
 });

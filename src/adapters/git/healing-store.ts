@@ -109,6 +109,9 @@ export async function openHealingStore(options: IsomorphicGitStoreOptions): Prom
     revert: (...args) => current.revert(...args),
     publish: guarded('publish'),
     refresh: guarded('refresh'),
+    fetch: guarded('fetch'),
+    // Like revert: an unknown target is the caller's mistake, not damage.
+    rollbackTarget: (...args) => current.rollbackTarget(...args),
     listEnvironments: guarded('listEnvironments'),
     readEnvironment: guarded('readEnvironment'),
     readFile: guarded('readFile'),

@@ -1,4 +1,5 @@
-import type { Forge, ForgeLifecycle, ForgeReports } from '../../ports/forge.ts';
+import type { Forge, ForgeChecks, ForgeLifecycle, ForgeReports } from '../../ports/forge.ts';
+import { createForgeChecks } from './commit-checks.ts';
 import type { GitHubClientOptions } from './create-octokit.ts';
 import { fileText, type ContentAnswer } from './file-text.ts';
 import { createForgeCall, createOwnerCall, repoName as name, statusOf } from './forge-call.ts';
@@ -19,7 +20,7 @@ export interface OctokitForgeOptions extends GitHubClientOptions {
  * The `Forge`, its reporting and the lifecycle calls (resync, commands) on GitHub's REST API, plus the
  * Octokit factory for other code to share.
  */
-export interface OctokitForge extends Forge, ForgeReports, ForgeLifecycle, GitHubClients {}
+export interface OctokitForge extends Forge, ForgeReports, ForgeLifecycle, ForgeChecks, GitHubClients {}
 
 // GitHub's documented cap on "list pull request files".
 const PULL_FILES_LIMIT = 3000;
@@ -28,7 +29,7 @@ const PULL_FILES_LIMIT = 3000;
  * Creates the GitHub forge on `@octokit/rest` with the retry and throttling plugins. Every failure
  * leaves as a `ForgeError` (transient or not) whose message says what failed and how to fix it.
  * Reporting (comment, Deployments, commit status) is in `createForgeReports`, the resync's and the
- * commands' calls in `createForgeLifecycle`.
+ * commands' calls in `createForgeLifecycle`, a `waitFor` wait's in `createForgeChecks`.
  */
 export function createOctokitForge(options: OctokitForgeOptions): OctokitForge {
   const clients = createGitHubClients(options);
@@ -42,6 +43,7 @@ export function createOctokitForge(options: OctokitForgeOptions): OctokitForge {
     octokitForOwner: (owner, ctx) => clients.octokitForOwner(owner, ctx),
     ...createForgeReports(call, perPage),
     ...createForgeLifecycle(call, createOwnerCall(clients, options), lifecycle),
+    ...createForgeChecks(call, { perPage, ...(options.rememberLists === undefined ? {} : { rememberShas: options.rememberLists }) }),
 
     readFile(repo, path, ref, ctx) {
       const where = `${path} of ${name(repo)} at ${ref}`;

@@ -1,8 +1,27 @@
 import { setPull, type FakePull, type FakePullInput } from './pull-state.ts';
-import { isoSeconds, nextId, userOf, type DiffStatus, type FakeCommitStatus, type FakeDeployment, type FakeDeploymentStatus, type FakeGitHubState, type FakeIssueComment, type FakeReaction, type FakeRepoState, type RepoRole } from './state.ts';
+import { isoSeconds, nextId, userOf, type DiffStatus, type FakeCheckRun, type FakeCommitStatus, type FakeDeployment, type FakeDeploymentStatus, type FakeGitHubState, type FakeIssueComment, type FakeReaction, type FakeRepoState, type RepoRole } from './state.ts';
 
 /** A pull request's changed file: a path, or a path with its status (and old path, for a rename). */
 export type PullFileInput = string | { filename: string; status?: DiffStatus; previous_filename?: string };
+
+/** A check run as a test starts it: in progress unless said otherwise. */
+export interface CheckRunInput {
+  name: string;
+  status?: FakeCheckRun['status'];
+  conclusion?: FakeCheckRun['conclusion'];
+  app?: string;
+  at?: Date;
+}
+
+/** A commit status as a CI system (not previewd) sets it. */
+export interface CiStatusInput {
+  context: string;
+  state: FakeCommitStatus['state'];
+  targetUrl?: string | null;
+  description?: string | null;
+  creator?: string;
+  at?: Date;
+}
 
 /** Test-side handle on one repository of the fake: set it up, and read back what was written to it. */
 export interface FakeRepo {
@@ -34,6 +53,12 @@ export interface FakeRepo {
   deploymentStatuses(deploymentId: number): FakeDeploymentStatus[];
   /** The commit statuses set on `sha`, oldest first. */
   commitStatuses(sha: string): FakeCommitStatus[];
+  /** A check run on `sha` (a re-run is another run of the same name); returns it, to update. */
+  addCheckRun(sha: string, input: CheckRunInput): FakeCheckRun;
+  /** Moves a check run on; `completed` sets its completion time. */
+  updateCheckRun(id: number, change: { status?: FakeCheckRun['status']; conclusion?: FakeCheckRun['conclusion']; at?: Date }): FakeCheckRun;
+  /** A commit status that CI set on `sha` (by `ci-bot` unless `creator` says otherwise). */
+  addCiStatus(sha: string, input: CiStatusInput): FakeRepo;
 }
 
 /** The handle on `repo`, whose helpers write into the fake's shared `state`. */
@@ -94,6 +119,40 @@ export function repoHandle(state: FakeGitHubState, repo: FakeRepoState): FakeRep
     deployments: () => [...repo.deployments],
     deploymentStatuses: (deploymentId) => [...(repo.deployments.find((d) => d.id === deploymentId)?.statuses ?? [])],
     commitStatuses: (sha) => repo.statuses.filter((s) => s.sha === sha),
+    addCheckRun(sha, input) {
+      const at = isoSeconds(input.at ?? new Date());
+      const status = input.status ?? (input.conclusion ? 'completed' : 'in_progress');
+      const app = input.app ?? 'github-actions';
+      // One suite per app and commit, as GitHub makes them.
+      const suiteId = repo.checkRuns.find((r) => r.sha === sha && r.app === app)?.suiteId ?? nextId(state);
+      const run: FakeCheckRun = {
+        id: nextId(state), sha, name: input.name, status, conclusion: status === 'completed' ? (input.conclusion ?? 'success') : null,
+        startedAt: at, completedAt: status === 'completed' ? at : null, app, suiteId,
+      };
+      repo.checkRuns.push(run);
+      return run;
+    },
+    updateCheckRun(id, change) {
+      const run = repo.checkRuns.find((r) => r.id === id);
+      if (!run) throw new Error(`no check run ${id} in ${repo.owner}/${repo.name}`);
+      if (change.status) run.status = change.status;
+      if (change.conclusion !== undefined) run.conclusion = change.conclusion;
+      if (run.status === 'completed') {
+        run.conclusion ??= 'success';
+        run.completedAt = isoSeconds(change.at ?? new Date());
+      }
+      return run;
+    },
+    addCiStatus(sha, input) {
+      const creator = input.creator ?? 'ci-bot';
+      userOf(state, creator);
+      const at = isoSeconds(input.at ?? new Date());
+      repo.statuses.push({
+        id: nextId(state), sha, state: input.state, context: input.context, description: input.description ?? null,
+        targetUrl: input.targetUrl ?? null, creator, createdAt: at, updatedAt: at,
+      });
+      return handle;
+    },
   };
   return handle;
 }

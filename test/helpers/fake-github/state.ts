@@ -55,6 +55,20 @@ export interface FakeReaction {
   createdAt: string;
 }
 
+/** A check run, as a CI app (GitHub Actions by default) reports it on a commit. */
+export interface FakeCheckRun {
+  id: number;
+  sha: string;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+  conclusion: 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required' | null;
+  startedAt: string;
+  completedAt: string | null;
+  /** The app that made it: its slug (`github-actions`). */
+  app: string;
+  suiteId: number;
+}
+
 export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
 
 export interface FakeDeploymentStatus {
@@ -107,6 +121,8 @@ export interface FakeRepoState {
   /** Reactions on issue comments, oldest first. */
   reactions: FakeReaction[];
   statuses: FakeCommitStatus[];
+  /** Oldest first. */
+  checkRuns: FakeCheckRun[];
   /** Oldest first. */
   deployments: FakeDeployment[];
   pulls: Map<number, FakePull>;
@@ -177,7 +193,7 @@ export function ensureRepo(state: FakeGitHubState, fullName: string, options: { 
     userOf(state, owner);
     repo = {
       id: nextId(state), owner, name, defaultBranch: options.defaultBranch ?? 'main', private: options.private ?? true, archived: options.archived ?? false,
-      files: new Map(), pullFiles: new Map(), issueEvents: new Map(), roles: new Map(), comments: [], reactions: [], statuses: [], deployments: [], pulls: new Map(),
+      files: new Map(), pullFiles: new Map(), issueEvents: new Map(), roles: new Map(), comments: [], reactions: [], statuses: [], checkRuns: [], deployments: [], pulls: new Map(),
     };
     state.repos.set(key, repo);
   }

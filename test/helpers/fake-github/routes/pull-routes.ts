@@ -19,7 +19,7 @@ function labelJson(env: FakeEnv, repo: FakeRepoState, name: string) {
 }
 
 /** A `pull-request-simple` object, as the list sends it. */
-function pullSimpleJson(env: FakeEnv, repo: FakeRepoState, p: FakePull): Record<string, unknown> {
+export function pullSimpleJson(env: FakeEnv, repo: FakeRepoState, p: FakePull): Record<string, unknown> {
   const api = `${env.baseUrl}/repos/${repo.owner}/${repo.name}`;
   const html = `https://github.com/${repo.owner}/${repo.name}/pull/${p.number}`;
   const author = userJson(env, userOf(env.state, p.user), p.user.endsWith('[bot]') ? 'Bot' : 'User');
