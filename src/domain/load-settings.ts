@@ -6,6 +6,7 @@ import { rotationProblems } from './rotation-problems.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'json' | 'pretty';
 
 /**
  * Never echoed in a problem or a log line. The schema marks them `writeOnly` too; this list stands
@@ -45,6 +46,8 @@ export interface Settings {
   /** ALLOWED_REPOS' owner/repo globs, on top of the registry; absent: whatever the registry has. */
   allowedRepos?: string[];
   logLevel: LogLevel;
+  /** LOG_FORMAT; absent: readable in a terminal, JSON otherwise. */
+  logFormat?: LogFormat;
 }
 
 export type LoadedSettings = { ok: true; settings: Settings } | { ok: false; problems: string[] };
@@ -163,6 +166,7 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
     adminToken: v.ADMIN_TOKEN ?? null,
     ...(v.ALLOWED_REPOS === undefined ? {} : { allowedRepos: v.ALLOWED_REPOS.split(',').map((g) => g.trim()) }),
     logLevel: need(v, 'LOG_LEVEL') as LogLevel,
+    ...(v.LOG_FORMAT === undefined ? {} : { logFormat: v.LOG_FORMAT as LogFormat }),
   };
 }
 

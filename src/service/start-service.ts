@@ -22,6 +22,7 @@ import { createFeedback, type Feedback } from './create-feedback.ts';
 import { instrumentStore } from './instrument-store.ts';
 import { createRemoteReachability, type RemoteReachabilityOptions } from './remote-reachability.ts';
 import { createPreviewApi } from './create-preview-api.ts';
+import { listenError } from './listen-error.ts';
 import { openGitOpsStore } from './open-gitops-store.ts';
 
 export interface ServiceDeps {
@@ -126,20 +127,25 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     health: { readiness },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
-  const url = await app.listen({ host: settings.host, port: settings.port });
+  async function stop(): Promise<void> {
+    await job?.stop();
+    await remote.stop();
+    log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
+    await app.close();
+    await reconciler.close();
+    await fb.stop();
+    log.info({}, 'stopped');
+  }
+  let url: string;
+  try {
+    url = await app.listen({ host: settings.host, port: settings.port });
+  } catch (err) {
+    // Nothing was accepted yet: close what was opened, so that the process can exit at once.
+    await stop();
+    throw listenError(err, settings);
+  }
   log.info({ url, webhook: `${url}/webhooks/github` }, 'previewd is listening');
-  return {
-    app, url, store, reconciler, feedback: fb, resync,
-    async stop() {
-      await job?.stop();
-      await remote.stop();
-      log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
-      await app.close();
-      await reconciler.close();
-      await fb.stop();
-      log.info({}, 'stopped');
-    },
-  };
+  return { app, url, store, reconciler, feedback: fb, resync, stop };
 }
 
 async function generatedSecret(dataDir: string, log: Logger): Promise<string[]> {

@@ -88,7 +88,7 @@ describe('loadSettings: defaults', () => {
     for (const [name, value] of [
       ['PORT', '1'], ['PORT', '65535'], ['HOST', '::'], ['HOST', 'localhost'], ['GITOPS_BRANCH', 'release/1.2'],
       ['RESYNC_SCHEDULE', '*/30 * * * * *'], ['RESYNC_SCHEDULE', '0 3 * * MON'], ['ADMIN_TOKEN', 'x'.repeat(16)],
-      ['ARGOCD_NAMESPACE', 'a'.repeat(63)], ['LOG_LEVEL', 'silent'], ['GITOPS_AUTHOR_EMAIL', 'ci@localhost'],
+      ['ARGOCD_NAMESPACE', 'a'.repeat(63)], ['LOG_LEVEL', 'silent'], ['GITOPS_AUTHOR_EMAIL', 'ci@localhost'], ['LOG_FORMAT', 'pretty'], ['LOG_FORMAT', 'json'],
     ] as const) {
       assert.equal(load({ [name]: value }).ok, true, `${name}=${value}`);
     }
@@ -134,6 +134,7 @@ const BAD: Array<[name: string, value: string, says: RegExp]> = [
   ['ADMIN_TOKEN', 'short-token', /^ADMIN_TOKEN: the value given \(not shown: it is a secret\) is not a token of at least 16 characters/],
   ['ADMIN_TOKEN', 'x'.repeat(15) + ' y', /^ADMIN_TOKEN:/],
   ['LOG_LEVEL', 'verbose', /^LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent$/],
+  ['LOG_FORMAT', 'color', /^LOG_FORMAT: "color" is not json or pretty/],
 ];
 
 /** Cross-field companions so that a lone bad value raises only its own problem. */
@@ -158,7 +159,7 @@ describe('loadSettings: each variable refused, with what is accepted', () => {
 
   test('every variable of the schema has a refusal above', () => {
     const names = Object.keys((SCHEMA as { properties: object }).properties);
-    assert.equal(names.length, 23, names.join(' '));
+    assert.equal(names.length, 24, names.join(' '));
     for (const name of names) assert.ok(BAD.some(([n]) => n === name), name);
   });
 });

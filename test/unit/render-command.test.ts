@@ -74,7 +74,7 @@ describe('previewd render', () => {
     [['--repo', 'demo', '--pr', '1', '--sha', SHA], /owner\/name/],
     [['--repo', 'demo/app', '--pr', 'x', '--sha', SHA], /--pr must be/],
     [['--repo', 'demo/app', '--pr', '1', '--sha', 'abc'], /--sha must be/],
-    [['--repo', 'demo/app', '--pr', '1', '--sha', SHA, '--bogus'], /Unknown option/],
+    [['--repo', 'demo/app', '--pr', '1', '--sha', SHA, '--bogus'], /unknown option --bogus/],
     [['--repo', 'demo/app', '--pr', '1', '--sha', SHA, '--now', 'yesterday'], /--now must be/],
   ];
   for (const [args, message] of usage) {
