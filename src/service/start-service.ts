@@ -88,6 +88,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const reconciler = createReconciler({
     store, forge: deps.forge, lifecycle, registry, validators, templates: deps.assets.templates,
     now, log, metrics, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }), ...allowedRepos,
+    localRepository: settings.gitops.kind === 'local',
     onStatus: (status) => feedback?.onStatus(status),
     onPublished: (result) => feedback?.onPublished(result),
   });
