@@ -11,7 +11,8 @@ export async function runList(args: string[], io: CliIo): Promise<number> {
   const store = await openCliStore(io);
   const rows = [];
   for (const entry of await store.listEnvironments()) {
-    const preview = parsePreviewJson((await store.readEnvironment(entry.env))?.get('preview.json') ?? '');
+    // One blob through the store's tree cache, not the folder's every file.
+    const preview = parsePreviewJson((await store.readFile(`${entry.folder}/preview.json`)) ?? '');
     rows.push({ env: envLabel(entry.env), folder: entry.folder, sha: preview?.sha ?? null, url: preview?.url ?? null, namespace: preview?.namespace ?? null, updatedAt: preview?.updatedAt ?? null, expiresAt: preview?.expiresAt ?? null });
   }
   if (values.json) {
