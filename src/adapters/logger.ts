@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 /**
  * Paths that may hold a secret, wherever a log call puts them. pino removes them before a line is
@@ -39,6 +40,15 @@ function requestForLog(req: LoggedRequest): object {
   return { method: req.method, url: urlForLog(req.url ?? ''), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { req: requestForLog } }, destination);
+/**
+ * pino, secrets redacted. `format` pretty prints each line readably (pino-pretty, after redaction);
+ * json keeps one JSON object a line; absent, pretty when the destination is a terminal.
+ */
+export function createLogger(level: string, destination?: DestinationStream, format?: 'json' | 'pretty'): Logger {
+  const out = destination ?? process.stdout;
+  const pretty = format === 'pretty' || (format === undefined && (out as { isTTY?: boolean }).isTTY === true);
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { req: requestForLog } };
+  if (!pretty) return pino(options, out);
+  const prettify = pinoPretty.prettyFactory({ colorize: (out as { isTTY?: boolean }).isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  return pino(options, { write: (line: string) => void out.write(prettify(line)) });
 }

@@ -48,7 +48,9 @@ export function createMetrics(): PrometheusMetrics {
   const pushes = new Counter({ name: 'previewd_pushes_total', help: 'Pushes to the GitOps remote, by result.', labelNames: ['result'] as const, registers });
   const conflicts = new Counter({ name: 'previewd_push_conflicts_total', help: 'Environments whose folder someone else changed during a push.', registers });
   const github = new Counter({ name: 'previewd_github_requests_total', help: 'GitHub REST calls, by method and status.', labelNames: ['method', 'status'] as const, registers });
-  const rateLimit = new Gauge({ name: 'previewd_github_rate_limit_remaining', help: 'x-ratelimit-remaining of the last GitHub answer.', registers });
+  // Registered at GitHub's first answer: with GitHub off (or before it answered) the series is absent,
+  // not a 0 that would read as "rate limit exhausted" and fire PreviewdGitHubRateLimitLow.
+  const rateLimit = new Gauge({ name: 'previewd_github_rate_limit_remaining', help: 'x-ratelimit-remaining of the last GitHub answer.', registers: [] });
   const restarts = new Counter({ name: 'previewd_watch_restarts_total', help: 'Restarts of the Argo CD Application watch.', registers });
   new Gauge({
     name: 'previewd_previews', help: 'Environments by state.', labelNames: ['state'] as const, registers,
@@ -86,7 +88,9 @@ export function createMetrics(): PrometheusMetrics {
       github.inc({ method: METHODS.has(m) ? m : 'other', status: String(status) });
     },
     githubRateLimit(remaining) {
-      if (Number.isFinite(remaining)) rateLimit.set(remaining);
+      if (!Number.isFinite(remaining)) return;
+      if (registry.getSingleMetric('previewd_github_rate_limit_remaining') === undefined) registry.registerMetric(rateLimit);
+      rateLimit.set(remaining);
     },
     watchRestarted: () => restarts.inc(),
     remoteReached: (at) => lastPublish.set(at.getTime() / 1000),

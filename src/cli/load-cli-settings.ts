@@ -1,19 +1,21 @@
+import { DataDirUnusableError, ensureDataDir } from '../adapters/data-dir.ts';
 import { loadAssets, type Assets } from '../assets/load-assets.ts';
 import { loadSettings, type Settings } from '../domain/load-settings.ts';
-import type { CliIo } from './command.ts';
+import { SettingsError, SetupError, type CliIo } from './command.ts';
 
-/** Thrown when settings are invalid: the command prints every problem and exits 2. */
-export class SettingsError extends Error {
-  override name = 'SettingsError';
-  constructor(readonly problems: string[]) {
-    super(`invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
-
-/** The service's settings from the environment (the same for every command), with the assets. */
+/**
+ * The service's settings from the environment (the same for every command), with the assets.
+ * DATA_DIR is checked (and made) here, before anything uses it: an unusable one is exit code 2.
+ */
 export async function loadCliSettings(io: CliIo): Promise<{ settings: Settings; assets: Assets }> {
   const assets = await loadAssets();
   const loaded = loadSettings(io.env, assets.settingsSchema, io.cwd);
   if (!loaded.ok) throw new SettingsError(loaded.problems);
+  try {
+    await ensureDataDir(loaded.settings.dataDir);
+  } catch (err) {
+    if (err instanceof DataDirUnusableError) throw new SetupError(err.message, { cause: err });
+    throw err;
+  }
   return { settings: loaded.settings, assets };
 }

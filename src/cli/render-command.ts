@@ -1,62 +1,37 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadAssets, skeletonDir } from '../assets/load-assets.ts';
 import { formatProblem, PREVIEW_CONFIG_FILE, SERVICE_CONFIG_FILE, type ConfigProblem } from '../domain/config-problem.ts';
 import { createConfigValidators } from '../domain/config-validators.ts';
 import { envFolder } from '../domain/environment.ts';
 import { findApp } from '../domain/find-app.ts';
-import { loadPreviewConfig, loadServiceConfig } from '../domain/load-config.ts';
+import { checkPreviewConfig } from '../domain/check-preview-config.ts';
+import { loadServiceConfig } from '../domain/load-config.ts';
 import { parsePreviewJson } from '../domain/preview-json.ts';
 import { renderOverlay } from '../domain/render-overlay.ts';
-import { UsageError, type CliIo, type Command } from './command.ts';
-
-const USAGE = `Usage: previewd render --repo O/R --pr N --sha S [--config FILE] [--gitops DIR] [--out DIR]
-                      [--branch B] [--author A] [--now ISO-TIME]
-
-Prints the files that pull request N of O/R would get, with the same validation as the service.
-  --config FILE   the app repository's .github/preview.yaml (default: none, all defaults)
-  --gitops DIR    the GitOps repository whose previewd.yaml registers the app
-                  (default: the gitops-repo-skeleton shipped with previewd)
-  --out DIR       write the files to DIR/previews/<owner>/<repo>/pr-<n>/ instead of printing them;
-                  with --out equal to --gitops, 'kubectl kustomize' builds the result in place
-Problems are printed with the file, the path inside it and what is accepted; the exit code is then 1.`;
+import { envOfRepoPr, fullSha, isoTime, prNumber, repoName } from './argument-checks.ts';
+import { UsageError, type CliIo } from './command.ts';
+import { parseCommandLine, type OptionSpec } from './parse-command-line.ts';
 
 const OPTIONS = {
-  repo: { type: 'string' },
-  pr: { type: 'string' },
-  sha: { type: 'string' },
+  repo: { type: 'string', check: repoName },
+  pr: { type: 'string', check: prNumber },
+  sha: { type: 'string', check: fullSha },
   config: { type: 'string' },
   gitops: { type: 'string' },
   out: { type: 'string' },
-  branch: { type: 'string', default: 'main' },
-  author: { type: 'string', default: 'previewd' },
-  now: { type: 'string' },
-} as const;
+  branch: { type: 'string' },
+  author: { type: 'string' },
+  now: { type: 'string', check: isoTime },
+} as const satisfies Record<string, OptionSpec>;
 
-export const renderCommand: Command = {
-  name: 'render',
-  summary: 'print or write the files a pull request would get',
-  usage: USAGE,
-  run: runRender,
-};
-
-async function runRender(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
-  }
-  const [owner, repo, ...extra] = required(values.repo, '--repo').split('/');
-  if (owner === undefined || repo === undefined || owner === '' || repo === '' || extra.length > 0) throw new UsageError('--repo must be owner/name, e.g. demo/app');
-  const prText = required(values.pr, '--pr');
-  if (!/^[1-9][0-9]{0,9}$/.test(prText)) throw new UsageError(`--pr must be a pull request number, not ${JSON.stringify(prText)}`);
+/** `previewd render --repo O/R --pr N --sha S …`. */
+export async function runRender(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandLine(args, { options: OPTIONS });
+  const ref = envOfRepoPr(required(values.repo, '--repo'), required(values.pr, '--pr'));
+  const { owner, repo } = ref;
   const sha = required(values.sha, '--sha');
-  if (!/^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(sha)) throw new UsageError('--sha must be a full commit sha (40 hex digits)');
   const now = values.now === undefined ? new Date() : new Date(values.now);
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO time, not ${JSON.stringify(values.now)}`);
-  const ref = { owner, repo, pr: Number(prText) };
   const folder = envFolder(ref);
 
   const gitops = values.gitops === undefined ? skeletonDir() : resolve(io.cwd, values.gitops);
@@ -69,14 +44,14 @@ async function runRender(args: string[], io: CliIo): Promise<number> {
     return refuse(io, [{ file: SERVICE_CONFIG_FILE, path: '/apps', message: `no app matches ${owner}/${repo}`, accepted: `an entry whose repo glob matches it (${service.value.apps.map((a) => a.repo).join(', ')})` }]);
   }
   const configText = values.config === undefined ? null : await readText(resolve(io.cwd, values.config));
-  const config = loadPreviewConfig(configText, validators);
+  const config = checkPreviewConfig(configText, service.value, app, validators);
   if (!config.ok) return refuse(io, config.problems);
   if (!config.value.enabled) io.stderr.write(`previewd render: note: ${PREVIEW_CONFIG_FILE} says enabled: false, so the service would not deploy this pull request.\n`);
 
   // An environment that already exists keeps its creation time and any preserve.
   const existing = parsePreviewJson((await readText(resolve(gitops, folder, 'preview.json')).catch(() => null)) ?? '');
   const result = renderOverlay({
-    pr: { ...ref, sha, branch: values.branch, author: values.author, now, createdAt: existing?.createdAt, preservedUntil: existing?.preservedUntil ?? null },
+    pr: { ...ref, sha, branch: values.branch ?? 'main', author: values.author ?? 'previewd', now, createdAt: existing?.createdAt, preservedUntil: existing?.preservedUntil ?? null },
     service: service.value,
     app,
     config: config.value,

@@ -7,6 +7,7 @@ import { parseRegistryCredentials, type RegistryCredentials } from './registry-c
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'json' | 'pretty';
 
 /**
  * Never echoed in a problem or a log line. The schema marks them `writeOnly` too; this list stands
@@ -48,6 +49,8 @@ export interface Settings {
   /** REGISTRY_CREDENTIALS by registry host; absent: registries are asked anonymously. */
   registryCredentials?: RegistryCredentials;
   logLevel: LogLevel;
+  /** LOG_FORMAT; absent: readable in a terminal, JSON otherwise. */
+  logFormat?: LogFormat;
 }
 
 export type LoadedSettings = { ok: true; settings: Settings } | { ok: false; problems: string[] };
@@ -171,6 +174,7 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
     ...(v.ALLOWED_REPOS === undefined ? {} : { allowedRepos: v.ALLOWED_REPOS.split(',').map((g) => g.trim()) }),
     ...registryCredentials(v.REGISTRY_CREDENTIALS),
     logLevel: need(v, 'LOG_LEVEL') as LogLevel,
+    ...(v.LOG_FORMAT === undefined ? {} : { logFormat: v.LOG_FORMAT as LogFormat }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EnvRef } from '../domain/environment.ts';
 import { adminAuth } from './admin-auth.ts';
@@ -74,7 +75,8 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
   const onRequest = adminAuth(options.adminToken);
   const tags = ['previews'];
 
-  app.get('/docs/json', { schema: { hide: true } }, () => app.swagger());
+  // GET /docs: the API explorer; it also serves the document at /docs/json (and /docs/yaml).
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
 
   app.get('/api/previews', {
     schema: {

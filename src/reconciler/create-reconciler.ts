@@ -18,6 +18,8 @@ export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'st
   concurrency?: number;
   /** How long the publisher gathers commits before a push. */
   lingerMs?: number;
+  /** The store is the embedded local repository (no remote): said so in the publish log. */
+  localRepository?: boolean;
   /** How long events for one pull request settle before it is reconciled (a burst becomes one commit). */
   settleMs?: number;
   /**
@@ -63,6 +65,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     backoff: { baseMs: 200, maxMs: 30_000 },
     log: options.log,
     isTransient,
+    ...(options.localRepository ? { local: true } : {}),
     onPublished(result) {
       const at = options.now().toISOString();
       for (const p of result.published) statuses.markPublished(p.local, p.commit, at);

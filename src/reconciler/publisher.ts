@@ -16,6 +16,8 @@ export interface PublisherOptions {
   /** Told about every publish that pushed something or met a conflict. */
   onPublished?: (result: PublishResult) => void;
   isTransient: (err: unknown) => boolean;
+  /** No remote (the embedded local repository): publishing moves the local branch, and the log says so. */
+  local?: boolean;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -52,7 +54,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
         error = null;
         attempt = 0;
         if (result.published.length > 0 || result.conflicts.length > 0) {
-          options.log.info({ commits: result.published.length, conflicts: result.conflicts.length, retries: result.retries }, 'published to the GitOps remote');
+          const counts = { commits: result.published.length, conflicts: result.conflicts.length, retries: result.retries };
+          if (options.local) options.log.info(counts, 'published: moved the local GitOps repository\'s branch to the new commits (no remote: GITOPS_REPO_URL is not set)');
+          else options.log.info(counts, 'published to the GitOps remote');
           options.onPublished?.(result);
         }
       } catch (err) {

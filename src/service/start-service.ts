@@ -25,6 +25,7 @@ import { createInboxSeam } from './inbox-seam.ts';
 import { instrumentStore } from './instrument-store.ts';
 import { createRemoteReachability, type RemoteReachabilityOptions } from './remote-reachability.ts';
 import { createPreviewApi } from './create-preview-api.ts';
+import { listenError } from './listen-error.ts';
 import { openGitOpsStore } from './open-gitops-store.ts';
 
 export interface ServiceDeps {
@@ -95,6 +96,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     now, log, metrics, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }), ...allowedRepos,
     // Commits by others are seen within seconds in the local repository, within the idle probe's interval for a remote.
     fetchIntervalMs: settings.gitops.kind === 'remote' ? (deps.remoteCheck?.probeMs ?? 30_000) : 2000,
+    localRepository: settings.gitops.kind === 'local',
     onStatus: (status) => feedback?.onStatus(status),
     onPublished: (result) => feedback?.onPublished(result),
   });
@@ -147,23 +149,28 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     health: { readiness },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
-  const url = await app.listen({ host: settings.host, port: settings.port });
+  async function stop(): Promise<void> {
+    await job?.stop();
+    await remote.stop();
+    log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
+    await app.close();
+    await reconciler.close();
+    await seam.drain();
+    await seam.stop();
+    await inbox.close();
+    await fb.stop();
+    log.info({}, 'stopped');
+  }
+  let url: string;
+  try {
+    url = await app.listen({ host: settings.host, port: settings.port });
+  } catch (err) {
+    // Nothing was accepted yet: close what was opened, so that the process can exit at once.
+    await stop();
+    throw listenError(err, settings);
+  }
   log.info({ url, webhook: `${url}/webhooks/github` }, 'previewd is listening');
-  return {
-    app, url, store, reconciler, feedback: fb, resync,
-    async stop() {
-      await job?.stop();
-      await remote.stop();
-      log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
-      await app.close();
-      await reconciler.close();
-      await seam.drain();
-      await seam.stop();
-      await inbox.close();
-      await fb.stop();
-      log.info({}, 'stopped');
-    },
-  };
+  return { app, url, store, reconciler, feedback: fb, resync, stop };
 }
 
 async function generatedSecret(dataDir: string, log: Logger): Promise<string[]> {

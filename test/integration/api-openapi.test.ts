@@ -92,3 +92,32 @@ describe('POST /webhooks/github beside the API', () => {
     assert.equal(text.json().error, 'unsupported_media_type');
   });
 });
+
+describe('the API explorer at /docs', () => {
+  let app: FastifyInstance;
+  before(async () => {
+    ({ app } = await buildApiApp(ADMIN_TOKEN));
+  });
+  after(() => app.close());
+
+  test('GET /docs is Swagger UI pointed at /docs/json, its scripts are served from previewd itself (the CSP allows them)', async () => {
+    let res = await app.inject({ method: 'GET', url: '/docs' });
+    if (res.statusCode === 302) res = await app.inject({ method: 'GET', url: String(res.headers.location) });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.match(res.body, /<title>Swagger UI<\/title>/);
+    const scripts = [...res.body.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1] as string);
+    assert.ok(scripts.length >= 3, res.body);
+    for (const src of scripts) {
+      assert.ok(!/^https?:/.test(src), `${src} is not loaded from another site`);
+      const url = new URL(src, 'http://previewd/docs/').pathname;
+      const script = await app.inject({ method: 'GET', url });
+      assert.equal(script.statusCode, 200, url);
+    }
+    const initializer = await app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+    assert.match(initializer.body, /\.\/json|\/docs\/json/);
+    assert.match(String(res.headers['content-security-policy']), /script-src 'self'/);
+    const doc = await app.inject({ method: 'GET', url: '/docs/json' });
+    assert.equal(doc.json().info.title, 'previewd');
+  });
+});

@@ -58,9 +58,15 @@ describe('previewd serve', () => {
       const history = io(env, cwd);
       assert.equal(await main(['history', 'demo/app#1'], history.io), 0, history.out.stderr);
       assert.match(history.out.stdout, /create\s+ababab/);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      assert.match(metrics, /^previewd_github_requests_total|^# HELP previewd_webhooks_total/m);
+      assert.ok(!metrics.includes('previewd_github_rate_limit_remaining'), 'GitHub is off: no rate-limit series for the alert to read as 0');
       child.kill('SIGTERM');
       assert.equal(await exited, 0, log);
       assert.match(log, /"msg":"stopped"/);
+      // No remote in local mode: the log says what publishing did, not that it pushed somewhere.
+      assert.match(log, /"msg":"published: moved the local GitOps repository's branch to the new commits \(no remote: GITOPS_REPO_URL is not set\)"/);
+      assert.ok(!log.includes('published to the GitOps remote'));
       assert.ok(!log.includes('Deprecation'), 'no deprecation warnings');
     } finally {
       child.kill('SIGKILL');

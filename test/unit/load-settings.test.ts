@@ -88,7 +88,7 @@ describe('loadSettings: defaults', () => {
     for (const [name, value] of [
       ['PORT', '1'], ['PORT', '65535'], ['HOST', '::'], ['HOST', 'localhost'], ['GITOPS_BRANCH', 'release/1.2'],
       ['RESYNC_SCHEDULE', '*/30 * * * * *'], ['RESYNC_SCHEDULE', '0 3 * * MON'], ['ADMIN_TOKEN', 'x'.repeat(16)],
-      ['ARGOCD_NAMESPACE', 'a'.repeat(63)], ['LOG_LEVEL', 'silent'], ['GITOPS_AUTHOR_EMAIL', 'ci@localhost'],
+      ['ARGOCD_NAMESPACE', 'a'.repeat(63)], ['LOG_LEVEL', 'silent'], ['GITOPS_AUTHOR_EMAIL', 'ci@localhost'], ['LOG_FORMAT', 'pretty'], ['LOG_FORMAT', 'json'],
     ] as const) {
       assert.equal(load({ [name]: value }).ok, true, `${name}=${value}`);
     }
@@ -139,6 +139,7 @@ const BAD: Array<[name: string, value: string, says: RegExp]> = [
   ['REGISTRY_CREDENTIALS', '{"auths":{"ghcr io":{"auth":"bWU6aHVudGVyMg=="}}}', /^REGISTRY_CREDENTIALS: "ghcr io" is not a registry host/],
   ['REGISTRY_CREDENTIALS', 'x'.repeat(70_000), /^REGISTRY_CREDENTIALS: the value given \(not shown: it is a secret\) is not the JSON of a Docker config/],
   ['LOG_LEVEL', 'verbose', /^LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent$/],
+  ['LOG_FORMAT', 'color', /^LOG_FORMAT: "color" is not json or pretty/],
 ];
 
 /** Cross-field companions so that a lone bad value raises only its own problem. */

@@ -17,3 +17,32 @@ describe('the logger', () => {
     assert.match(text, /"delivery":"d-1"/);
   });
 });
+
+describe('the log format', () => {
+  test('json: one JSON object a line, as machines read it', () => {
+    const lines: string[] = [];
+    createLogger('info', { write: (line: string) => void lines.push(line) }, 'json').info({ pr: 7 }, 'published');
+    assert.equal(lines.length, 1);
+    assert.deepEqual({ ...JSON.parse(lines[0] ?? '{}'), time: 0, pid: 0, hostname: '' }, { level: 30, time: 0, pid: 0, hostname: '', pr: 7, msg: 'published' });
+  });
+
+  test('pretty: a readable line with the level and the message, a clock time and not epoch milliseconds, secrets still redacted', () => {
+    const lines: string[] = [];
+    createLogger('info', { write: (line: string) => void lines.push(line) }, 'pretty').warn({ pr: 7, token: 'ghp_secret_value' }, 'push failed');
+    const text = lines.join('');
+    assert.match(text, /^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: push failed/);
+    assert.match(text, /pr: 7/);
+    assert.match(text, /\[redacted\]/);
+    assert.ok(!text.includes('ghp_secret_value'));
+    assert.ok(!/"time":\d{13}/.test(text));
+  });
+
+  test('unset: pretty on a terminal, JSON elsewhere', () => {
+    const tty: string[] = [];
+    const pipe: string[] = [];
+    createLogger('info', { isTTY: true, write: (line: string) => void tty.push(line) } as never).info('hello');
+    createLogger('info', { write: (line: string) => void pipe.push(line) }).info('hello');
+    assert.match(tty.join(''), /INFO.*hello/);
+    assert.equal(JSON.parse(pipe[0] ?? '{}').msg, 'hello');
+  });
+});

@@ -56,6 +56,10 @@ describe('previewd render', () => {
     assert.equal(schema.code, 1);
     assert.equal(schema.stdout, '');
     assert.match(schema.stderr, /\.github\/preview\.yaml \/addons\/0: .*kafka.* \(accepted: one of postgres, mariadb, mongodb, redis, minio\)/);
+    // One run says everything: the schema's problem and the policy's, so a fix is not followed by a second list.
+    assert.match(schema.stderr, /refused, 3 problem\(s\)/);
+    assert.match(schema.stderr, /\.github\/preview\.yaml \/replicas: 9 replicas is above the cap \(accepted: at most 3\)/);
+    assert.match(schema.stderr, /\/env\/BAD-NAME: "BAD-NAME" is not an environment variable name/);
     await writeFile(config, 'replicas: 9\nenv: { "BAD-NAME": x }\n');
     const policy = await run(['--repo', 'demo/app', '--pr', '1', '--sha', SHA, '--config', config]);
     assert.equal(policy.code, 1);
@@ -74,7 +78,7 @@ describe('previewd render', () => {
     [['--repo', 'demo', '--pr', '1', '--sha', SHA], /owner\/name/],
     [['--repo', 'demo/app', '--pr', 'x', '--sha', SHA], /--pr must be/],
     [['--repo', 'demo/app', '--pr', '1', '--sha', 'abc'], /--sha must be/],
-    [['--repo', 'demo/app', '--pr', '1', '--sha', SHA, '--bogus'], /Unknown option/],
+    [['--repo', 'demo/app', '--pr', '1', '--sha', SHA, '--bogus'], /unknown option --bogus/],
     [['--repo', 'demo/app', '--pr', '1', '--sha', SHA, '--now', 'yesterday'], /--now must be/],
   ];
   for (const [args, message] of usage) {
