@@ -26,13 +26,19 @@ async function rerender(deps: ReconcileDeps, facts: EnvFacts, item: ActionItem, 
   if (!rendered.ok) return { status: 'refused', message: rendered.problems.map((p) => p.message).join('; ') };
   return commitRendered(deps, facts, rendered.value, {
     action, actor: item.actor, sha: previous.sha, ...(change.preservedUntil ? { target: change.preservedUntil } : {}), ...(item.delivery ? { delivery: item.delivery } : {}),
-  }, { env: facts.env, sha: previous.sha, ...(item.repoUrl ? { repoUrl: item.repoUrl } : {}), ...(item.installationId === undefined ? {} : { installationId: item.installationId }) }, log);
+  }, { ...carried(deps, facts), env: facts.env, sha: previous.sha, ...(item.repoUrl ? { repoUrl: item.repoUrl } : {}), ...(item.installationId === undefined ? {} : { installationId: item.installationId }) }, log);
+}
+
+// The PR's title and author, carried over from the last status: an action does not change them.
+function carried(deps: ReconcileDeps, facts: EnvFacts): { title?: string; author?: string } {
+  const known = deps.statuses.get(facts.env);
+  return { ...(known?.title === undefined ? {} : { title: known.title }), ...(known?.author === undefined ? {} : { author: known.author }) };
 }
 
 /** Carries out one explicit action on an environment. Permission is checked by the caller. */
 export async function runAction(deps: ReconcileDeps, facts: EnvFacts, item: ActionItem, log: ReconcileLogger): Promise<ActionOutcome> {
   const { action } = item;
-  const base = { env: facts.env, ...(facts.previous ? { sha: facts.previous.sha } : {}), ...(item.repoUrl ? { repoUrl: item.repoUrl } : {}) };
+  const base = { ...carried(deps, facts), env: facts.env, ...(facts.previous ? { sha: facts.previous.sha } : {}), ...(item.repoUrl ? { repoUrl: item.repoUrl } : {}) };
   const meta = { actor: item.actor, ...(item.delivery ? { delivery: item.delivery } : {}), ...(facts.previous ? { sha: facts.previous.sha, id: facts.previous.id } : {}) };
   switch (action.kind) {
     case 'help':

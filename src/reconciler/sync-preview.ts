@@ -35,7 +35,7 @@ export async function syncPreview(deps: ReconcileDeps, facts: EnvFacts, item: Sy
   const pr = item.snapshot;
   const at = deps.now().toISOString();
   const base = {
-    env, sha: pr.headSha, repoUrl: pr.repoUrl, ...(item.delivery ? { delivery: item.delivery } : {}),
+    env, sha: pr.headSha, repoUrl: pr.repoUrl, author: pr.author, ...(pr.title === undefined ? {} : { title: pr.title }), ...(item.delivery ? { delivery: item.delivery } : {}),
     ...(pr.installationId === undefined ? {} : { installationId: pr.installationId }),
   };
   const skip = (reason: string, state: 'skipped' | 'refused' | 'rolled-back' | 'waiting' = 'skipped', extra: object = {}) => {

@@ -1,16 +1,29 @@
 import type { ActionOutcome } from '../domain/action-outcome.ts';
 import { envFolder, type EnvRef } from '../domain/environment.ts';
+import { liveApplication } from '../domain/live-application.ts';
 import type { PreviewCommand } from '../domain/preview-command.ts';
 import { parsePreviewJson } from '../domain/preview-json.ts';
 import type { PreviewApi, PreviewSummary } from '../http/preview-api.ts';
+import type { Cluster } from '../ports/cluster.ts';
 import type { GitOpsStore } from '../ports/gitops-store.ts';
 import type { PreviewStatusBook } from '../reconciler/preview-status-book.ts';
 import type { ReconcileRequest } from '../reconciler/reconcile-request.ts';
+import { reportView } from '../reconciler/report-view.ts';
+import type { ChangeFeed } from './change-feed.ts';
 
 export interface PreviewApiDeps {
-  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history'>;
+  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history' | 'contains'>;
   statuses: Pick<PreviewStatusBook, 'get'>;
   enqueue: (req: ReconcileRequest) => boolean;
+  /**
+   * Argo CD's Applications as the watch sees them (null: no cluster access). Given, the state is the
+   * one the PR report gives (the status joined with the Application: `ready`, `deploying`…); absent,
+   * the reconciler's own.
+   */
+  cluster?: Pick<Cluster, 'get'> | null;
+  now?: () => Date;
+  /** Where "this environment may have changed" is heard (absent: nobody is ever told). */
+  changes?: Pick<ChangeFeed, 'subscribe'>;
 }
 
 /** The HTTP API's view of previewd: reads from the GitOps tree, writes through the reconciler. */
@@ -20,13 +33,17 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
     if (files === null) return null;
     const p = parsePreviewJson(files.get('preview.json') ?? '');
     const status = deps.statuses.get(env);
+    const view = status && deps.cluster !== undefined
+      ? await reportView(status, { cluster: deps.cluster, store: deps.store, now: (deps.now ?? (() => new Date()))() })
+      : null;
     return {
       owner: env.owner, repo: env.repo, pr: env.pr, folder: envFolder(env),
       id: p?.id ?? null, namespace: p?.namespace ?? null, url: p?.url ?? null, sha: p?.sha ?? null, branch: p?.branch ?? null,
       author: p?.author ?? null, createdAt: p?.createdAt ?? null, updatedAt: p?.updatedAt ?? null,
       expiresAt: p?.expiresAt ?? null, preservedUntil: p?.preservedUntil ?? null,
       // Until previewd has looked at it since it started, the live state is not known.
-      state: status?.state ?? 'unknown', reason: status?.reason ?? null, commit: status?.commit ?? null,
+      state: view?.state ?? status?.state ?? 'unknown', reason: view?.reasons.join('; ') || (status?.reason ?? null), commit: status?.commit ?? null,
+      title: status?.title ?? null,
     };
   }
   function act(env: EnvRef, action: PreviewCommand, actor: string): Promise<ActionOutcome> {
@@ -53,5 +70,13 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
     rollback: (env, to, actor) => act(env, { kind: 'rollback', to }, actor),
     preserve: (env, duration, actor) => act(env, { kind: 'preserve', duration }, actor),
     destroy: (env, actor) => act(env, { kind: 'destroy' }, actor),
+    redeploy: (env, actor) => act(env, { kind: 'redeploy' }, actor),
+    files: (env) => deps.store.readEnvironment(env),
+    async live(env) {
+      const id = deps.statuses.get(env)?.preview?.id ?? parsePreviewJson((await deps.store.readEnvironment(env))?.get('preview.json') ?? '')?.id;
+      const app = id && deps.cluster ? deps.cluster.get(id) : undefined;
+      return app ? liveApplication(app) : null;
+    },
+    subscribe: (listener) => deps.changes?.subscribe(listener) ?? (() => undefined),
   };
 }

@@ -22,6 +22,8 @@ import { createFeedback, type Feedback } from './create-feedback.ts';
 import { instrumentStore } from './instrument-store.ts';
 import { createRemoteReachability, type RemoteReachabilityOptions } from './remote-reachability.ts';
 import { createPreviewApi } from './create-preview-api.ts';
+import { createChangeFeed, tapApplications } from './change-feed.ts';
+import { githubWebUrl } from '../http/dashboard/links.ts';
 import { openGitOpsStore } from './open-gitops-store.ts';
 
 export interface ServiceDeps {
@@ -79,6 +81,9 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   for (const line of describeSettings(settings)) log.info(line);
   const validators = createConfigValidators(deps.assets.schemas);
   const now = deps.now ?? (() => new Date());
+  // The dashboard hears of every status and every Application change through this feed.
+  const changes = createChangeFeed();
+  const cluster = deps.cluster === null ? null : tapApplications(deps.cluster, changes);
   // The reconciler and the feedback know each other through these two callbacks only.
   let feedback: Feedback | null = null;
   const registry = createRegistryReader(store, validators);
@@ -87,11 +92,14 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const reconciler = createReconciler({
     store, forge: deps.forge, lifecycle, registry, validators, templates: deps.assets.templates,
     now, log, metrics, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }), ...allowedRepos,
-    onStatus: (status) => feedback?.onStatus(status),
+    onStatus: (status) => {
+      feedback?.onStatus(status);
+      changes.publish(status.env);
+    },
     onPublished: (result) => feedback?.onPublished(result),
   });
   feedback = createFeedback({
-    forge: deps.reports, cluster: deps.cluster, store, status: (env) => reconciler.statuses.get(env),
+    forge: deps.reports, cluster, store, status: (env) => reconciler.statuses.get(env),
     gitops: { url: settings.gitops.kind === 'remote' ? settings.gitops.url : null, branch: settings.gitops.branch },
     now, log, ...(deps.reportDebounceMs === undefined ? {} : { debounceMs: deps.reportDebounceMs }),
   });
@@ -117,9 +125,14 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   if ((await store.pendingCount()) > 0) reconciler.publisher.kick();
   const resync = () => resyncOnce({ store, refresh: () => store.refresh(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log, ...allowedRepos });
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
+  const api = createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue, cluster, changes, now });
   const app = await buildApp({
     logger: log,
-    api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue }), adminToken: settings.adminToken },
+    api: { api, adminToken: settings.adminToken },
+    dashboard: {
+      api, adminToken: settings.adminToken, clusterAccess: cluster !== null, now,
+      links: { githubWeb: githubWebUrl(settings.github.apiUrl), argocdWeb: settings.argocd.url ?? null, argocdNamespace: settings.argocd.namespace },
+    },
     webhooks: {
       secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
       bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries: createDeliveryLog(), handle: routeWebhook(reconciler.enqueue), metrics },
