@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
+# The dashboard's browser tests drive Debian's chromium (playwright-core never downloads a browser here).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get"
   sudo=""

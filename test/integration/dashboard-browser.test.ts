@@ -30,7 +30,7 @@ function folder(repo: string, pr: number): string {
 async function open(f: FeedbackFixture, p: { owner: string; repo: string; pr: number; branch: string; title: string; author: string }, n: number, action = 'opened'): Promise<void> {
   const payload = pullRequestPayload({ owner: p.owner, repo: p.repo, pr: p.pr, sha: sha(n), branch: p.branch, author: p.author, action });
   payload.pull_request.title = p.title;
-  f.github.repo(`${p.owner}/${p.repo}`).setPull(p.pr, { state: 'open', headSha: sha(n), headRef: p.branch, user: p.author });
+  f.github.repo(`${p.owner}/${p.repo}`).setPull(p.pr, { state: 'open', headSha: sha(n), headRef: p.branch, user: p.author, title: p.title });
   const res = await f.deliver('pull_request', payload);
   assert.equal(res.status, 202);
   await f.until(`${p.owner}/${p.repo}#${p.pr} at ${sha(n).slice(0, 7)} on the remote`, async () => (await f.remote.remoteFile(`${folder(p.repo, p.pr)}/preview.json`))?.includes(sha(n)), 30_000);
@@ -79,10 +79,6 @@ describe('the dashboard in a real browser (chromium), against the whole service'
     // The state is a word and a symbol, not only a colour.
     assert.match(await first.locator('.state').innerText(), /[↑◔✓]\s*(committed|deploying|ready)/);
     noSecrets(await page.content());
-    await browser.screenshot(page, 'list-desktop');
-    await page.setViewportSize({ width: 390, height: 844 });
-    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'no sideways scrolling at a phone width');
-    await browser.screenshot(page, 'list-phone');
     await page.close();
 
     // Without JavaScript the same rows are there: the page is rendered on the server.
@@ -221,6 +217,16 @@ describe('the dashboard in a real browser (chromium), against the whole service'
     await page.setViewportSize({ width: 390, height: 844 });
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'no sideways scrolling at a phone width');
     await browser.screenshot(page, 'detail-phone');
+
+    // The list once the environments have been through all of the above.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${f.service.url}/`);
+    await until(page, 'the live mark', () => document.getElementById('live')?.textContent === 'live', null);
+    noSecrets(await page.content());
+    await browser.screenshot(page, 'list-desktop');
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'no sideways scrolling at a phone width');
+    await browser.screenshot(page, 'list-phone');
     await page.close();
   });
 });

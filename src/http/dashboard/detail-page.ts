@@ -69,7 +69,7 @@ function historyItem(p: PreviewSummary, r: HistoryRecord, i: number, viewer: Vie
     : '';
   return html`<li class="event${human ? ' event-human' : ''}" data-action="${r.action}" data-commit="${r.commit}">
 <div class="event-head"><span class="action action-${r.action}">${human ? '✎ human commit' : r.action}</span> <span class="actor">by ${r.actor}</span> <span class="muted">${relativeTime(r.time, now)}</span></div>
-<div class="event-body"><code class="sha" title="GitOps commit">${shortSha(r.commit)}</code> ${r.subject}${r.sha ? html` · app <code>${shortSha(r.sha)}</code>` : ''}${r.delivery ? html` · <span class="muted">delivery ${r.delivery}</span>` : ''}${human ? html` · <span class="muted">${r.author.name}</span>` : ''} ${rollback}</div>
+<div class="event-body"><code class="sha" title="GitOps commit">${shortSha(r.commit)}</code> ${r.subject}${r.sha ? html` · app <code>${shortSha(r.sha)}</code>` : ''}${r.delivery ? html` · <span class="muted">delivery ${r.delivery}</span>` : ''}${human ? html` · <span class="muted">not made by previewd</span>` : ''} ${rollback}</div>
 </li>`;
 }
 
