@@ -29,6 +29,7 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY schema ./schema
 COPY templates ./templates
+COPY public ./public
 COPY --from=build /skeleton ./gitops-repo-skeleton
 # The root filesystem can be read-only: the only writes go to DATA_DIR (the GitOps clone and the
 # generated webhook secret: mount a volume there) and HOME/tmp (an emptyDir on /tmp in Kubernetes).

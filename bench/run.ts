@@ -1,11 +1,12 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named).
 import { benchCli } from './cli.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchFeedback } from './feedback.ts';
 import { benchResync } from './resync.ts';
 import { benchService } from './service.ts';
 import { benchStore } from './store.ts';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback, resync: benchResync, cli: benchCli };
+const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback, resync: benchResync, cli: benchCli, dashboard: benchDashboard };
 
 const [name, ...rest] = process.argv.slice(2);
 const chosen = name === undefined ? Object.keys(benches) : [name];

@@ -12,6 +12,8 @@ command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# The dashboard's browser tests drive Debian's chromium (playwright-core never downloads a browser here).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get"
   sudo=""

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { apiPlugin, type ApiPluginOptions } from './http/api-plugin.ts';
+import { dashboardPlugin, type DashboardPluginOptions } from './http/dashboard/dashboard-plugin.ts';
 import { healthPlugin, type HealthPluginOptions } from './http/health-plugin.ts';
 import { metricsPlugin, type MetricsPluginOptions } from './http/metrics-plugin.ts';
 import { registerSecurity, type ApiRateLimit } from './http/register-security.ts';
@@ -11,6 +12,8 @@ export interface AppDeps {
   health: HealthPluginOptions;
   /** The preview API and its OpenAPI document at /docs/json; absent, neither is served. */
   api?: ApiPluginOptions;
+  /** The dashboard at `GET /` and `GET /previews/…`; absent, not served. */
+  dashboard?: DashboardPluginOptions;
   /** `GET /metrics` for Prometheus; absent, not served. */
   metrics?: MetricsPluginOptions;
   /** The /api/* request limit per client address (default 300 a minute). */
@@ -41,5 +44,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthPlugin, deps.health);
   if (deps.metrics) await app.register(metricsPlugin, deps.metrics);
   if (deps.api) await app.register(apiPlugin, deps.api);
+  if (deps.dashboard) await app.register(dashboardPlugin, deps.dashboard);
   return app;
 }

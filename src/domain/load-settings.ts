@@ -38,7 +38,8 @@ export interface Settings {
   dataDir: string;
   gitops: GitOpsSettings;
   github: GitHubSettings;
-  argocd: { namespace: string; applicationSet: string };
+  /** `url`: Argo CD's web UI (ARGOCD_URL), for the dashboard's links; absent when not set. */
+  argocd: { namespace: string; applicationSet: string; url?: string };
   /** `kubeconfig` when KUBECONFIG is set; `inCluster` when Kubernetes' service variables are. Neither: no cluster. */
   cluster: { kubeconfig?: string; inCluster: boolean };
   resyncSchedule: string;
@@ -167,7 +168,7 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
     dataDir,
     gitops,
     github,
-    argocd: { namespace: need(v, 'ARGOCD_NAMESPACE'), applicationSet: need(v, 'ARGOCD_APPLICATIONSET') },
+    argocd: { namespace: need(v, 'ARGOCD_NAMESPACE'), applicationSet: need(v, 'ARGOCD_APPLICATIONSET'), ...optional('url', v.ARGOCD_URL?.replace(/\/+$/, '')) },
     cluster: { ...optional('kubeconfig', v.KUBECONFIG), inCluster },
     resyncSchedule: need(v, 'RESYNC_SCHEDULE'),
     adminToken: v.ADMIN_TOKEN ?? null,

@@ -13,6 +13,8 @@ export interface PullRequestSnapshot extends EnvRef {
   fork: boolean;
   /** Login of the PR's author. */
   author: string;
+  /** The PR's title (untrusted text, shown on the dashboard as text only), when GitHub sent one. */
+  title?: string;
   labels: string[];
   /** https URL of the app repository (for Argo CD's reference-commit trailer). */
   repoUrl: string;

@@ -9,6 +9,7 @@ const MAX_LABELS = 100;
 // Branch names are only ever values, but an unbounded string is not a branch GitHub would send.
 const MAX_REF = 1024;
 const MAX_FULL_NAME = 140;
+const MAX_TITLE = 1024;
 
 /**
  * A `pull_request` object (the webhook's, or the REST API's: same shape) and the repository it belongs
@@ -44,7 +45,13 @@ export function readPullRequest(pr: Record<string, unknown>, repository: Record<
     author: login(record(pr.user, `${path}.user`), `${path}.user.login`),
     labels: labels(pr.labels, `${path}.labels`),
     repoUrl: webUrl(repository.html_url, `${repositoryPath}.html_url`),
+    ...title(pr.title),
   };
+}
+
+// GitHub caps titles at 256 characters; a title is only ever shown, so an odd one is dropped, not refused.
+function title(value: unknown): { title?: string } {
+  return typeof value === 'string' && value.length <= MAX_TITLE ? { title: value } : {};
 }
 
 /**

@@ -80,6 +80,7 @@ export const previewSchema = {
     state: { type: 'string', description: 'pending, committed, deploying, ready, failed, sleeping, rolled-back, waiting, destroyed, or unknown' },
     reason: nullableString,
     commit: { ...nullableString, description: 'the GitOps commit that last changed the folder' },
+    title: { ...nullableString, description: "the PR's title, once previewd has heard of the PR since its start" },
   },
 } as const;
 

@@ -6,12 +6,17 @@ import type { ApplyHooks, ReconcileDeps, ReconcileLogger } from './reconcile-dep
 import type { SyncItem, WorkItem } from './reconcile-request.ts';
 
 // The status fields every outcome shares: the PR sha it is about, where its report goes.
-function statusBase(facts: PlanFacts, item: WorkItem): Omit<PreviewStatus, 'state' | 'at'> {
+function statusBase(deps: Pick<ReconcileDeps, 'statuses'>, facts: PlanFacts, item: WorkItem): Omit<PreviewStatus, 'state' | 'at'> {
   const pull = facts.pull;
   const sha = item.kind === 'sync' ? item.snapshot.headSha : (facts.previous?.sha ?? pull?.headSha);
   const repoUrl = pull?.repoUrl ?? (item.kind === 'action' ? item.repoUrl : undefined);
   const installationId = item.kind === 'sync' ? item.snapshot.installationId : item.installationId;
+  // The PR's title and author for the dashboard: from the PR when known, else kept from the last status.
+  const known = deps.statuses.get(facts.env);
+  const title = pull?.title ?? known?.title;
+  const author = pull?.author ?? known?.author;
   return {
+    ...(title === undefined ? {} : { title }), ...(author === undefined ? {} : { author }),
     env: facts.env, ...(sha ? { sha } : {}), ...(repoUrl ? { repoUrl } : {}), ...(item.delivery ? { delivery: item.delivery } : {}),
     ...(installationId === undefined ? {} : { installationId }),
   };
@@ -23,7 +28,7 @@ function statusBase(facts: PlanFacts, item: WorkItem): Omit<PreviewStatus, 'stat
  */
 export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: PlanFacts, item: WorkItem, plan: Plan, log: ReconcileLogger): Promise<ActionOutcome> {
   const at = deps.now().toISOString();
-  const base = statusBase(facts, item);
+  const base = statusBase(deps, facts, item);
   switch (plan.kind) {
     case 'commit': {
       const result = await deps.store.commit({ env: facts.env, changes: plan.changes, meta: plan.meta });

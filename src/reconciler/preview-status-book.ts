@@ -23,6 +23,9 @@ export interface PreviewStatus {
   preview?: PreviewJson;
   /** The app repository's web URL. */
   repoUrl?: string;
+  /** The PR's title and author as the last event or resync gave them (unknown after a restart until then). */
+  title?: string;
+  author?: string;
   installationId?: number;
   /** The PR was just opened and had no environment: previewd cannot have commented on it yet. */
   firstReport?: boolean;

@@ -1,13 +1,15 @@
 import type { ActionOutcome } from '../domain/action-outcome.ts';
 import { envFolder, type EnvRef } from '../domain/environment.ts';
+import { liveApplication } from '../domain/live-application.ts';
 import type { PreviewCommand } from '../domain/preview-command.ts';
-import { parsePreviewJson } from '../domain/preview-json.ts';
+import { parsePreviewJson, type PreviewJson } from '../domain/preview-json.ts';
 import type { PreviewApi, PreviewSummary } from '../http/preview-api.ts';
 import type { Cluster } from '../ports/cluster.ts';
 import type { GitOpsStore } from '../ports/gitops-store.ts';
 import { previewView } from '../reconciler/preview-view.ts';
 import type { PreviewStatusBook } from '../reconciler/preview-status-book.ts';
 import type { ReconcileRequest } from '../reconciler/reconcile-request.ts';
+import type { ChangeFeed } from './change-feed.ts';
 
 export interface PreviewApiDeps {
   store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history' | 'contains'>;
@@ -18,21 +20,33 @@ export interface PreviewApiDeps {
   /** Fetches the GitOps branch when the view is older than the fetch interval (others commit too). */
   fresh?: () => Promise<void>;
   now?: () => Date;
+  /** Where "this environment may have changed" is heard (absent: nobody is ever told). */
+  changes?: Pick<ChangeFeed, 'subscribe'>;
 }
 
 /** The HTTP API's view of previewd: reads from the GitOps tree, writes through the reconciler. */
 export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
-  async function summary(env: EnvRef): Promise<PreviewSummary | null> {
-    const files = await deps.store.readEnvironment(env);
-    if (files === null) return null;
-    const p = parsePreviewJson(files.get('preview.json') ?? '');
+  // preview.json by folder, keyed by the folder's tree id: equal ids mean equal content, so a list reads
+  // only the folders that changed since the last one (2,000 tree reads cost seconds). A cache of the
+  // GitOps tree, rebuilt by the next list; folders gone from the tree leave it.
+  const previews = new Map<string, { tree: string; preview: PreviewJson | null }>();
+  async function summary(env: EnvRef, known?: { preview: PreviewJson | null }): Promise<PreviewSummary | null> {
+    let p: PreviewJson | null;
+    if (known) p = known.preview;
+    else {
+      const files = await deps.store.readEnvironment(env);
+      if (files === null) return null;
+      p = parsePreviewJson(files.get('preview.json') ?? '');
+    }
     const live = await previewView({ store: deps.store, statuses: deps.statuses, cluster: deps.cluster ?? null, now: deps.now ?? (() => new Date()) }, env, p);
+    const status = deps.statuses.get(env);
     return {
       owner: env.owner, repo: env.repo, pr: env.pr, folder: envFolder(env),
       id: p?.id ?? null, namespace: p?.namespace ?? null, url: p?.url ?? null, sha: p?.sha ?? null, branch: p?.branch ?? null,
       author: p?.author ?? null, createdAt: p?.createdAt ?? null, updatedAt: p?.updatedAt ?? null,
       expiresAt: p?.expiresAt ?? null, preservedUntil: p?.preservedUntil ?? null,
       state: live.state, reason: live.reason, commit: live.commit,
+      title: status?.title ?? null,
     };
   }
   function act(env: EnvRef, action: PreviewCommand, actor: string): Promise<ActionOutcome> {
@@ -45,10 +59,20 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
     async list() {
       await deps.fresh?.();
       const out: PreviewSummary[] = [];
-      for (const { env } of await deps.store.listEnvironments()) {
-        const s = await summary(env);
+      const seen = new Set<string>();
+      for (const { env, folder, tree } of await deps.store.listEnvironments()) {
+        seen.add(folder);
+        let cached = previews.get(folder);
+        if (cached?.tree !== tree) {
+          const files = await deps.store.readEnvironment(env);
+          if (files === null) continue;
+          cached = { tree, preview: parsePreviewJson(files.get('preview.json') ?? '') };
+          previews.set(folder, cached);
+        }
+        const s = await summary(env, cached);
         if (s) out.push(s);
       }
+      for (const folder of previews.keys()) if (!seen.has(folder)) previews.delete(folder);
       return out;
     },
     async get(env) {
@@ -64,5 +88,13 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
     rollback: (env, to, actor) => act(env, { kind: 'rollback', to }, actor),
     preserve: (env, duration, actor) => act(env, { kind: 'preserve', duration }, actor),
     destroy: (env, actor) => act(env, { kind: 'destroy' }, actor),
+    redeploy: (env, actor) => act(env, { kind: 'redeploy' }, actor),
+    files: (env) => deps.store.readEnvironment(env),
+    async live(env) {
+      const id = deps.statuses.get(env)?.preview?.id ?? parsePreviewJson((await deps.store.readEnvironment(env))?.get('preview.json') ?? '')?.id;
+      const app = id && deps.cluster ? deps.cluster.get(id) : undefined;
+      return app ? liveApplication(app) : null;
+    },
+    subscribe: (listener) => deps.changes?.subscribe(listener) ?? (() => undefined),
   };
 }

@@ -26,6 +26,8 @@ import { instrumentStore } from './instrument-store.ts';
 import { createRemoteReachability, type RemoteReachabilityOptions } from './remote-reachability.ts';
 import { createPreviewApi } from './create-preview-api.ts';
 import { listenError } from './listen-error.ts';
+import { createChangeFeed, tapApplications } from './change-feed.ts';
+import { githubWebUrl } from '../http/dashboard/links.ts';
 import { openGitOpsStore } from './open-gitops-store.ts';
 
 export interface ServiceDeps {
@@ -86,6 +88,9 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   for (const line of describeSettings(settings)) log.info(line);
   const validators = createConfigValidators(deps.assets.schemas);
   const now = deps.now ?? (() => new Date());
+  // The dashboard hears of every status and every Application change through this feed.
+  const changes = createChangeFeed();
+  const cluster = deps.cluster === null ? null : tapApplications(deps.cluster, changes);
   // The reconciler and the feedback know each other through these two callbacks only.
   let feedback: Feedback | null = null;
   const registry = createRegistryReader(store, validators);
@@ -97,11 +102,14 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     // Commits by others are seen within seconds in the local repository, within the idle probe's interval for a remote.
     fetchIntervalMs: settings.gitops.kind === 'remote' ? (deps.remoteCheck?.probeMs ?? 30_000) : 2000,
     localRepository: settings.gitops.kind === 'local',
-    onStatus: (status) => feedback?.onStatus(status),
+    onStatus: (status) => {
+      feedback?.onStatus(status);
+      changes.publish(status.env);
+    },
     onPublished: (result) => feedback?.onPublished(result),
   });
   feedback = createFeedback({
-    forge: deps.reports, cluster: deps.cluster, store, status: (env) => reconciler.statuses.get(env),
+    forge: deps.reports, cluster, store, status: (env) => reconciler.statuses.get(env),
     gitops: { url: settings.gitops.kind === 'remote' ? settings.gitops.url : null, branch: settings.gitops.branch },
     now, log, ...(deps.reportDebounceMs === undefined ? {} : { debounceMs: deps.reportDebounceMs }),
   });
@@ -139,9 +147,14 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   if (lifecycle !== null && (deps.resyncAtStart ?? deps.schedule !== false)) {
     void resync().catch((err: unknown) => log.warn({ err }, 'the resync at start failed; the schedule runs it again'));
   }
+  const api = createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue, cluster, changes, fresh: reconciler.fresh, now });
   const app = await buildApp({
     logger: log,
-    api: { api: createPreviewApi({ store, statuses: reconciler.statuses, enqueue: reconciler.enqueue, cluster: deps.cluster, fresh: reconciler.fresh, now }), adminToken: settings.adminToken },
+    api: { api, adminToken: settings.adminToken },
+    dashboard: {
+      api, adminToken: settings.adminToken, clusterAccess: cluster !== null, now,
+      links: { githubWeb: githubWebUrl(settings.github.apiUrl), argocdWeb: settings.argocd.url ?? null, argocdNamespace: settings.argocd.namespace },
+    },
     webhooks: {
       secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
       bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries, handle: seam.handle, inbox,

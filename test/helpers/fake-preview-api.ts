@@ -48,6 +48,10 @@ export function createFakePreviewApi(): FakePreviewApi {
     rollback: async (env, to, actor) => write('rollback', env, actor, to),
     preserve: async (env, duration, actor) => write('preserve', env, actor, duration),
     destroy: async (env, actor) => write('destroy', env, actor),
+    redeploy: async (env, actor) => write('redeploy', env, actor),
+    files: async (env) => (known(env) ? new Map([['preview.json', '{}']]) : null),
+    live: async () => null,
+    subscribe: () => () => undefined,
   };
   function write(action: string, env: EnvRef, actor: string, arg?: string): ActionOutcome {
     fake.writes.push({ action, env, actor, ...(arg === undefined ? {} : { arg }) });

@@ -200,7 +200,7 @@ test('the runtime COPYs what the service reads, each from a path that exists', (
   const stageNames = new Set(stages.map((s) => s.name).filter(Boolean));
   const copies = copiesOf(runtime());
   const destinations = new Map(copies.map((c) => [path.posix.normalize(c.dest.replace(/^\.\//, '')).replace(/\/$/, ''), c]));
-  for (const needed of ['dist', 'bin', 'schema', 'templates', 'gitops-repo-skeleton']) {
+  for (const needed of ['dist', 'bin', 'schema', 'templates', 'public', 'gitops-repo-skeleton']) {
     assert.ok(destinations.has(needed), `the runtime COPYs ${needed}/`);
   }
   // package.json: "type": "module" for dist/, and the version the API reports.

@@ -123,6 +123,7 @@ const BAD: Array<[name: string, value: string, says: RegExp]> = [
   ['ARGOCD_NAMESPACE', 'Argo_CD', /^ARGOCD_NAMESPACE: "Argo_CD" is not a namespace name \(DNS-1123 label/],
   ['ARGOCD_NAMESPACE', 'a'.repeat(64), /^ARGOCD_NAMESPACE:/],
   ['ARGOCD_APPLICATIONSET', 'Previews!', /^ARGOCD_APPLICATIONSET: "Previews!" is not a Kubernetes object name/],
+  ['ARGOCD_URL', 'argocd.example.com', /^ARGOCD_URL: "argocd\.example\.com" is not an http:\/\/ or https:\/\/ URL/],
   ['KUBECONFIG', '/etc/kube\u0000config', /^KUBECONFIG: "\/etc\/kube\\u0000config" is not a file path/],
   ['RESYNC_SCHEDULE', '61 * * * *', /^RESYNC_SCHEDULE: "61 \* \* \* \*" is not a cron expression/],
   ['RESYNC_SCHEDULE', 'every 5 minutes', /^RESYNC_SCHEDULE:/],

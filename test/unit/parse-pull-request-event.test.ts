@@ -41,6 +41,7 @@ describe('parsePullRequestEvent on GitHub payloads', () => {
         author: pr.user.login,
         labels: pr.labels.map((l: Json) => l.name),
         repoUrl: payload.repository.html_url,
+        ...(typeof pr.title === 'string' ? { title: pr.title } : {}),
         ...(payload.installation ? { installationId: payload.installation.id } : {}),
       };
       assert.deepEqual(result.event.snapshot, expected);
