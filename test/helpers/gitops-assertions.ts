@@ -70,18 +70,28 @@ export async function remoteSettled(remote: GitOpsRemote, quietMs: number, timeo
   return head;
 }
 
-/** Pushes a person's commit, pulling and retrying (bounded) when previewd moved the branch meanwhile. */
-export async function humanPush(remote: GitOpsRemote, path: string, content: string, attempts = 20): Promise<string> {
+/**
+ * Pushes a person's commit the way a person would: commit once, then `git pull --rebase` and push again
+ * while previewd keeps moving the branch. Bounded by time, not by tries: under a burst on a loaded machine
+ * previewd may win many races in a row, and the commit must still land (or the test fail plainly).
+ */
+export async function humanPush(remote: GitOpsRemote, path: string, content: string, budgetMs = 60_000): Promise<string> {
+  const deadline = Date.now() + budgetMs;
   let last: unknown;
-  for (let i = 0; i < attempts; i++) {
+  try {
+    return await remote.humanCommit({ [path]: content }, `human: ${path}`);
+  } catch (err) {
+    last = err;
+  }
+  for (let attempt = 1; Date.now() < deadline; attempt++) {
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(50 * attempt, 500)));
     try {
-      return await remote.humanCommit({ [path]: content }, `human: ${path}`);
+      await git(remote.human, ['pull', '--quiet', '--rebase', 'origin', 'main']);
+      await git(remote.human, ['push', '--quiet', 'origin', 'HEAD:main']);
+      return await git(remote.human, ['rev-parse', 'HEAD']);
     } catch (err) {
       last = err;
-      // A rejected push leaves the commit in the clone: undo it so the next try commits on the new tip.
-      await git(remote.human, ['reset', '--quiet', '--hard', 'origin/main']).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 50));
     }
   }
-  throw new Error(`could not push ${path} in ${attempts} attempts: ${String(last)}`);
+  throw new Error(`could not push ${path} within ${budgetMs} ms: ${String(last)}`);
 }

@@ -94,20 +94,22 @@ describe('the GitOps remote misbehaving during a burst', () => {
     }
   });
 
-  test('a person pushing every 100 ms during a burst: every commit of both sides survives', { timeout: 90_000 }, async () => {
+  test('a person pushing every 100 ms during a burst: every commit of both sides survives', { timeout: 150_000 }, async () => {
     const f = await startFeedbackFixture({ registry: REGISTRY });
     try {
       const prs = Array.from({ length: 40 }, (_, i) => i + 1);
       const humans: string[] = [];
       const started = Date.now();
       let stop = false;
-      // Bounded in count and in time: at most 40 pushes over at most 8 s. Not until the burst has landed:
+      // Bounded in count and in time: at least 5 and at most 40 pushes, over 8 s or, on a machine so loaded
+      // that 5 pushes take longer, until the fifth (never past 40 s). Not until the burst has landed:
       // while someone pushes every 100 ms, previewd's fetch-replay-push loses every race (its publish gives up
       // after 8 tries and backs off), so it lands only once the person pauses. Starved, not lost: that is
       // what this test holds it to, and the report says so.
       const person = (async () => {
-        const deadline = Date.now() + 8_000;
-        for (let i = 0; i < 40 && !stop && Date.now() < deadline; i++) {
+        const soft = Date.now() + 8_000;
+        const hard = Date.now() + 40_000;
+        for (let i = 0; i < 40 && Date.now() < hard && (i < 5 || (!stop && Date.now() < soft)); i++) {
           humans.push(await humanPush(f.remote, `notes/human-${i}.md`, `push ${i}\n`));
           await new Promise((r) => setTimeout(r, 100));
         }
@@ -122,7 +124,7 @@ describe('the GitOps remote misbehaving during a burst', () => {
       await f.until('every PR at its newest sha', async () => {
         for (const [pr, want] of open) if (!(await f.remote.remoteFile(`previews/demo/app/pr-${pr}/preview.json`))?.includes(want)) return false;
         return true;
-      }, 45_000);
+      }, 75_000);
       const landedAt = Date.now() - started;
       stop = true;
       await person;

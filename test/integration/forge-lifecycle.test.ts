@@ -24,7 +24,7 @@ describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
 
   test('getPullRequest: open, draft and labelled; closed and merged; from a fork; with the caller’s installation', async () => {
     const repo = github.repo('acme/shop');
-    repo.setPull(1, { headSha: pullSha(1), headRef: 'feature/login', draft: true, labels: ['preview', 'needs review'], user: 'alice' });
+    repo.setPull(1, { headSha: pullSha(1), headRef: 'feature/login', draft: true, labels: ['preview', 'needs review'], user: 'alice', title: 'Log in with <passkeys> & "magic" links' });
     repo.setPull(2, { headSha: pullSha(2), state: 'closed', merged: true });
     repo.setPull(3, { headSha: pullSha(3), fork: 'mallory', user: 'mallory' });
     const shop = { owner: 'acme', repo: 'shop' };
@@ -32,6 +32,7 @@ describe('ForgeLifecycle on the Octokit forge, against the fake GitHub', () => {
     assert.deepEqual(await lifecycle.getPullRequest(shop, 1), {
       owner: 'acme', repo: 'shop', pr: 1, state: 'open', merged: false, draft: true, headSha: pullSha(1), headRef: 'feature/login',
       fork: false, author: 'alice', labels: ['preview', 'needs review'], repoUrl: 'https://github.com/acme/shop',
+      title: 'Log in with <passkeys> & "magic" links',
     });
     assert.deepEqual(await lifecycle.getPullRequest(shop, 2).then((p) => [p?.state, p?.merged]), ['closed', true]);
     assert.deepEqual(await lifecycle.getPullRequest(shop, 3).then((p) => [p?.fork, p?.author]), [true, 'mallory']);

@@ -105,6 +105,8 @@ describe('GET /metrics and /readyz on the whole service', () => {
   });
 
   test('/readyz: 503 with the reason while the GitOps remote refuses connections past the threshold, 200 once it is back; the commit made meanwhile lands', async () => {
+    // The test before dropped the watch: start from a ready service, so the reason seen is the remote's.
+    await f.until('ready again once the watch has listed', async () => (await readyz()).status === 200);
     f.remote.server.setDown(true);
     try {
       const down = await f.until('not ready', async () => {
