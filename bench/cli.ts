@@ -1,6 +1,7 @@
 // `npm run bench -- cli`: the process time (user + system CPU, and wall) of `previewd --help`,
 // `previewd list` and `previewd history` on a local GitOps repository of 1,000 environments, beside
-// `git log -1` on the same repository as the baseline, in one run: medians of ROUNDS, interleaved.
+// `git log -1` on the same repository as the baseline, and `previewd list` on a small repository (SMALL
+// environments), in one run: medians of ROUNDS, interleaved.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { createBareGitOpsRepo, run, spreadEnvironments } from './gitops-fixture.
 import { median, round } from './stats.ts';
 
 const ROUNDS = 9;
+const SMALL = 5;
 const ROOT = join(import.meta.dirname, '..');
 
 interface Sample {
@@ -45,20 +47,28 @@ export async function benchCli(): Promise<void> {
     await run(tmp, ['clone', '--quiet', join(tmp, 'seed.git'), join(data, 'gitops')]);
     const gitops = join(data, 'gitops');
     const env = { ...gitEnv, DATA_DIR: data };
+    // A small repository (what a newcomer has): the process's own start and read, with little to read.
+    const smallEnvs = spreadEnvironments(SMALL);
+    await createBareGitOpsRepo(join(tmp, 'small-seed.git'), smallEnvs);
+    const smallData = join(tmp, 'small-data');
+    await mkdir(smallData);
+    await run(tmp, ['clone', '--quiet', join(tmp, 'small-seed.git'), join(smallData, 'gitops')]);
+    const smallEnv = { ...gitEnv, DATA_DIR: smallData };
     const bin = join(ROOT, 'bin/previewd.js');
     const first = envs[0];
     if (!first) throw new Error('no environments');
     const label = `${first.owner}/${first.repo}#${first.pr}`;
-    const figures: Array<[string, string[], string]> = [
-      ['git log -1 (baseline)', ['git', 'log', '-1', '--format=%H'], gitops],
-      ['previewd --help', [process.execPath, bin, '--help'], tmp],
-      ['previewd list', [process.execPath, bin, 'list'], tmp],
-      [`previewd history ${label}`, [process.execPath, bin, 'history', label], tmp],
+    const figures: Array<[string, string[], string, NodeJS.ProcessEnv]> = [
+      ['git log -1 (baseline)', ['git', 'log', '-1', '--format=%H'], gitops, env],
+      ['previewd --help', [process.execPath, bin, '--help'], tmp, env],
+      ['previewd list', [process.execPath, bin, 'list'], tmp, env],
+      [`previewd list (${SMALL} environments)`, [process.execPath, bin, 'list'], tmp, smallEnv],
+      [`previewd history ${label}`, [process.execPath, bin, 'history', label], tmp, env],
     ];
     const samples = new Map<string, Sample[]>(figures.map(([name]) => [name, []]));
     for (let round = 0; round < ROUNDS + 1; round++) {
-      for (const [name, argv, cwd] of figures) {
-        const sample = await measure(argv, cwd, env);
+      for (const [name, argv, cwd, figureEnv] of figures) {
+        const sample = await measure(argv, cwd, figureEnv);
         if (round > 0) samples.get(name)?.push(sample); // the first round warms the page cache
       }
     }
@@ -70,7 +80,7 @@ export async function benchCli(): Promise<void> {
       const wall = median(list.map((s) => s.wallMs));
       return { name, cpu_ms: round(cpu, 0), wall_ms: round(wall, 0), ratio: round(wall / Math.max(baseline, 1), 1) };
     });
-    console.log(`\ncli: ${envs.length} environments, medians of ${ROUNDS} rounds (process CPU = user + system, in 10 ms steps; × git = wall time / git log -1's)\n`);
+    console.log(`\ncli: ${envs.length} environments (and one list of ${SMALL}), medians of ${ROUNDS} rounds (process CPU = user + system, in 10 ms steps; × git = wall time / git log -1's)\n`);
     console.log(`${'command'.padEnd(38)} ${'cpu ms'.padStart(8)} ${'wall ms'.padStart(8)} ${'wall × git'.padStart(7)}`);
     for (const r of rows) console.log(`${r.name.padEnd(38)} ${String(r.cpu_ms).padStart(8)} ${String(r.wall_ms).padStart(8)} ${String(r.ratio).padStart(7)}`);
     for (const r of rows) console.log(JSON.stringify({ bench: 'cli', figure: r.name, cpu_ms: r.cpu_ms, wall_ms: r.wall_ms, wall_ratio_to_git: r.ratio }));

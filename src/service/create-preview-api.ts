@@ -6,13 +6,13 @@ import { parsePreviewJson, type PreviewJson } from '../domain/preview-json.ts';
 import type { PreviewApi, PreviewSummary } from '../http/preview-api.ts';
 import type { Cluster } from '../ports/cluster.ts';
 import type { GitOpsStore } from '../ports/gitops-store.ts';
-import { previewView } from '../reconciler/preview-view.ts';
+import { previewView, type PreviewViewDeps } from '../reconciler/preview-view.ts';
 import type { PreviewStatusBook } from '../reconciler/preview-status-book.ts';
 import type { ReconcileRequest } from '../reconciler/reconcile-request.ts';
 import type { ChangeFeed } from './change-feed.ts';
 
 export interface PreviewApiDeps {
-  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history' | 'contains'>;
+  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history' | 'contains' | 'head'>;
   statuses: Pick<PreviewStatusBook, 'get'>;
   enqueue: (req: ReconcileRequest) => boolean;
   /** The live Applications (null: no cluster access). */
@@ -30,6 +30,31 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
   // only the folders that changed since the last one (2,000 tree reads cost seconds). A cache of the
   // GitOps tree, rebuilt by the next list; folders gone from the tree leave it.
   const previews = new Map<string, { tree: string; preview: PreviewJson | null }>();
+  // Each folder's newest record (the view's `history(env, { limit: 1 })`), for one tip: a list asks it of
+  // every folder, and on a deep history each walk goes back to the folder's last change. Valid while
+  // the tip stays; a new tip starts an empty memo (a revert to equal content is a new record, so the
+  // folder's tree id alone would not do).
+  let newest: { tip: string | null; records: Map<string, ReturnType<GitOpsStore['history']>> } = { tip: null, records: new Map() };
+  const memoStore: PreviewViewDeps['store'] = {
+    contains: (revision, commit) => deps.store.contains(revision, commit),
+    readEnvironment: (env, at) => deps.store.readEnvironment(env, at),
+    history(env, opts) {
+      if (opts?.limit !== 1 || opts.from !== undefined) return deps.store.history(env, opts);
+      const key = `${envFolder(env)}\0${opts.maxCommits ?? ''}`;
+      let records = newest.records.get(key);
+      if (!records) {
+        records = deps.store.history(env, opts);
+        newest.records.set(key, records);
+        // A failed read is not remembered.
+        records.catch(() => newest.records.delete(key));
+      }
+      return records;
+    },
+  };
+  async function startView(): Promise<void> {
+    const tip = await deps.store.head();
+    if (tip !== newest.tip || tip === null) newest = { tip, records: new Map() };
+  }
   async function summary(env: EnvRef, known?: { preview: PreviewJson | null }): Promise<PreviewSummary | null> {
     let p: PreviewJson | null;
     if (known) p = known.preview;
@@ -38,7 +63,7 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
       if (files === null) return null;
       p = parsePreviewJson(files.get('preview.json') ?? '');
     }
-    const live = await previewView({ store: deps.store, statuses: deps.statuses, cluster: deps.cluster ?? null, now: deps.now ?? (() => new Date()) }, env, p);
+    const live = await previewView({ store: memoStore, statuses: deps.statuses, cluster: deps.cluster ?? null, now: deps.now ?? (() => new Date()) }, env, p);
     const status = deps.statuses.get(env);
     return {
       owner: env.owner, repo: env.repo, pr: env.pr, folder: envFolder(env),
@@ -58,6 +83,7 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
   return {
     async list() {
       await deps.fresh?.();
+      await startView();
       const out: PreviewSummary[] = [];
       const seen = new Set<string>();
       for (const { env, folder, tree } of await deps.store.listEnvironments()) {
@@ -77,6 +103,7 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
     },
     async get(env) {
       await deps.fresh?.();
+      await startView();
       return summary(env);
     },
     async history(env) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { appendFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from '../helpers/browser.ts';
@@ -227,6 +228,37 @@ describe('the dashboard in a real browser (chromium), against the whole service'
     await page.setViewportSize({ width: 390, height: 844 });
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'no sideways scrolling at a phone width');
     await browser.screenshot(page, 'list-phone');
+    await page.close();
+  });
+
+  test('redeploy puts the PR head back over a hand edit; destroy removes the folder and the row', async () => {
+    const kustomization = `${folder('web', 3)}/kustomization.yaml`;
+    const hand = '# edited by hand\n';
+    await git(f.remote.human, ['pull', '--quiet', 'origin', 'main']);
+    await appendFile(`${f.remote.human}/${kustomization}`, hand);
+    await git(f.remote.human, ['commit', '--quiet', '-am', 'tweak web#3 by hand']);
+    await git(f.remote.human, ['push', '--quiet', 'origin', 'HEAD:main']);
+    await f.service.resync();
+    await f.service.reconciler.idle();
+
+    const page = await browser.page();
+    await page.goto(`${f.service.url}/previews/demo/web/3`);
+    assert.equal(await page.locator('#history li').first().getAttribute('data-action'), 'manual', 'the hand edit is the newest entry');
+    await page.click('#actions button:has-text("Redeploy")');
+    await page.waitForURL(/done=redeploy/);
+    assert.match(await page.locator('#notice').innerText(), /redeploy: done/);
+    await f.until('the redeploy on the remote', async () => /^Preview-Actor: dashboard$/m.test(await git(f.remote.bare, ['log', '-1', '--format=%B', 'main', '--', folder('web', 3)])), 30_000);
+    assert.ok(!((await f.remote.remoteFile(kustomization)) ?? '').includes(hand), 'the hand edit is gone');
+    assert.match((await f.remote.remoteFile(`${folder('web', 3)}/preview.json`)) ?? '', new RegExp(sha(3)), 'the PR head runs');
+    await until(page, 'the redeploy in the timeline', () => document.querySelector('#history li')?.getAttribute('data-action') !== 'manual', null);
+
+    await page.click('#actions button:has-text("Destroy now")');
+    await page.waitForURL((url) => url.pathname === '/');
+    await f.until('the folder gone from the remote', async () => (await f.remote.remoteFile(`${folder('web', 3)}/preview.json`)) === null, 30_000);
+    assert.match(await git(f.remote.bare, ['log', '-1', '--format=%B', 'main']), /^Preview-Action: destroy$/m);
+    await page.goto(`${f.service.url}/`);
+    assert.equal(await page.locator('tr[data-env="demo/web#3"]').count(), 0, 'no row for the destroyed environment');
+    assert.equal(await page.locator('tr[data-env="demo/app#1"]').count(), 1);
     await page.close();
   });
 });

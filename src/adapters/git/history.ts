@@ -1,11 +1,11 @@
-import git, { type CommitObject } from 'isomorphic-git';
+import type { CommitObject } from 'isomorphic-git';
 import { actionOf, parseCommitMessage } from '../../domain/commit-message.ts';
 import type { HistoryRecord } from '../../ports/gitops-store.ts';
 import type { RepoContext } from './repo-context.ts';
-import { folderAt, folderChanged } from './tree-read.ts';
+import { folderAt, folderChanged, readCommitObject } from './tree-read.ts';
 
-async function readCommit(ctx: RepoContext, oid: string): Promise<CommitObject> {
-  return (await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid })).commit;
+function readCommit(ctx: RepoContext, oid: string): Promise<CommitObject> {
+  return readCommitObject(ctx, oid);
 }
 
 /** A commit as one history record: previewd's trailers, or `manual` with the author as actor. */

@@ -1,4 +1,4 @@
-import git, { type TreeEntry } from 'isomorphic-git';
+import git, { type CommitObject, type TreeEntry } from 'isomorphic-git';
 import type { RepoContext } from './repo-context.ts';
 
 /** The entries of a tree object, or none for `null` (an absent tree). */
@@ -20,11 +20,23 @@ export async function readEntries(ctx: RepoContext, tree: string | null): Promis
   return entries;
 }
 
+/** A parsed commit, through the context's bounded cache (objects never change: an entry is never stale). */
+export async function readCommitObject(ctx: RepoContext, oid: string): Promise<CommitObject> {
+  const cached = ctx.commits.get(oid);
+  if (cached) return cached;
+  const { commit } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
+  ctx.commits.set(oid, commit);
+  if (ctx.commits.size > ctx.treeCacheSize) {
+    const oldest = ctx.commits.keys().next().value;
+    if (oldest !== undefined) ctx.commits.delete(oldest);
+  }
+  return commit;
+}
+
 /** The tree id of a commit. */
 export async function commitTree(ctx: RepoContext, commit: string | null): Promise<string | null> {
   if (commit === null) return null;
-  const { commit: c } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid: commit });
-  return c.tree;
+  return (await readCommitObject(ctx, commit)).tree;
 }
 
 /** The id of the entry at `path` (a folder or a file) below `tree`, or null when absent. */

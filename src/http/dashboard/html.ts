@@ -15,14 +15,21 @@ export type HtmlValue = Html | string | number | boolean | null | undefined | re
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 /** Escapes text for HTML content and quoted attribute values. */
+const SPECIAL = /[&<>"'`]/;
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c] as string);
+  // Most text (shas, dates, names) has nothing to escape: no new string for it.
+  return SPECIAL.test(text) ? text.replace(/[&<>"'`]/g, (c) => ESCAPES[c] as string) : text;
 }
 
 function render(value: HtmlValue): string {
   if (value instanceof Html) return value.text;
   if (value === null || value === undefined || value === false) return '';
-  if (Array.isArray(value)) return value.map(render).join('');
+  if (Array.isArray(value)) {
+    let out = '';
+    for (const item of value as readonly HtmlValue[]) out += render(item);
+    return out;
+  }
   return escapeHtml(String(value));
 }
 

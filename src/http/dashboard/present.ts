@@ -40,7 +40,8 @@ export function relativeTime(iso: string | null, now: Date): Html {
   if (Number.isNaN(at)) return html`<span class="muted">—</span>`;
   const ms = at - now.getTime();
   const words = ms <= 0 ? `${span(ms)} ago` : `in ${span(ms)}`;
-  return html`<time datetime="${new Date(at).toISOString()}" title="${new Date(at).toISOString()}">${words}</time>`;
+  const instant = new Date(at).toISOString();
+  return html`<time datetime="${instant}" title="${instant}">${words}</time>`;
 }
 
 /** A link when the URL is http(s), else the text alone. */
