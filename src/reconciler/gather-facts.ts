@@ -89,6 +89,12 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
     config: null, labelApproved: null, changedFiles: null, running: 0, waitingAhead: 0, rollback: null,
     templates: deps.templates, checkPreviewJson: deps.validators.previewJson,
   };
+  // A rollback restores what the folder held; it needs no registration (an app removed from the
+  // registry may still be rolled back, as it may be destroyed).
+  if (item.kind === 'action' && item.action.kind === 'rollback') {
+    const to = item.action.to ?? defaultRollbackTarget(records);
+    facts.rollback = to === null ? null : await deps.store.rollbackTarget(env, to);
+  }
   if (!service.ok || app === null) return facts;
   const action = item.kind === 'action' ? item.action.kind : 'sync';
   const deploying = (action === 'sync' || action === 'redeploy') && pull !== null && pull.state === 'open';
@@ -106,10 +112,6 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
       facts.running = await countRunning(deps, service.value, app);
       facts.waitingAhead = deps.waiting.ahead(app.name ?? app.repo, env);
     }
-  }
-  if (item.kind === 'action' && item.action.kind === 'rollback') {
-    const to = item.action.to ?? defaultRollbackTarget(records);
-    facts.rollback = to === null ? null : await deps.store.rollbackTarget(env, to);
   }
   return facts;
 }
