@@ -23,7 +23,7 @@ const pr2 = { owner: 'demo', repo: 'app', pr: 2 };
 const folder = (pr: number): string => `previews/demo/app/pr-${pr}`;
 const HOUR = 3_600_000;
 
-describe('the service end to end: sleep, wake, rollback, redeploy, a broken previewd.yaml, expiry, destroy', () => {
+describe('the service end to end: sleep, wake, rollback, redeploy, a broken previewd.yaml, expiry, preserve, destroy', () => {
   let github: FakeGitHub;
   let f: ServiceFixture;
   // The service's clock: real time until a test moves it on.
@@ -144,6 +144,9 @@ describe('the service end to end: sleep, wake, rollback, redeploy, a broken prev
   test('a push delivered again after /preview destroy does not recreate the environment', async () => {
     await push(2, 5, 'opened', 'open-2');
     assert.equal((await preview(2))?.sha, sha(5));
+    await command(2, '/preview preserve 2h');
+    assert.match(await lastSubject(2), /^preview\(demo\/app#2\): preserve/);
+    assert.ok(Date.parse(String((await preview(2))?.preservedUntil)) > Date.now() + HOUR, 'preserved for two hours');
     await command(2, '/preview destroy');
     assert.equal(await preview(2), null);
     const head = await f.remote.remoteHead();
@@ -178,6 +181,6 @@ describe('the service end to end: sleep, wake, rollback, redeploy, a broken prev
       if (action !== 'expire') assert.ok(parsed.get('Preview-Delivery'), `${action}: Preview-Delivery`);
       if (action === 'rollback') assert.match(parsed.get('Preview-Target') ?? '', /^[0-9a-f]{40}$/);
     }
-    assert.deepEqual([...seen].sort(), ['create', 'destroy', 'expire', 'rollback', 'sleep', 'update', 'wake']);
+    assert.deepEqual([...seen].sort(), ['create', 'destroy', 'expire', 'preserve', 'rollback', 'sleep', 'update', 'wake']);
   });
 });
