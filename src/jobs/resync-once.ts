@@ -15,7 +15,7 @@ import type { RegistryReader } from '../reconciler/registry-reader.ts';
 export interface ResyncDeps {
   store: Pick<GitOpsStore, 'listEnvironments' | 'readFile'>;
   /** Brings the clone up to date with the remote first (people commit there too). */
-  refresh?: () => Promise<unknown>;
+  fetch?: () => Promise<unknown>;
   registry: RegistryReader;
   /** null when GitHub is not configured: only the TTLs are checked. */
   lifecycle: ForgeLifecycle | null;
@@ -72,7 +72,7 @@ async function reposToScan(deps: ResyncDeps, service: ServiceConfig, envs: EnvRe
  */
 export async function resyncOnce(deps: ResyncDeps): Promise<ResyncReport> {
   const report: ResyncReport = { repos: 0, unchanged: 0, errors: [], queued: 0, expired: 0 };
-  await deps.refresh?.();
+  await deps.fetch?.();
   const service = await deps.registry.read();
   const entries = await deps.store.listEnvironments();
   const previews = new Map<string, { env: EnvRef; sha: string | null; expired: boolean }>();
