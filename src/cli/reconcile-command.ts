@@ -26,7 +26,7 @@ export async function runReconcile(args: string[], io: CliIo): Promise<number> {
     store, forge, lifecycle: forge, registry, validators, templates: assets.templates, now: () => new Date(), log,
     onPublished: (result) => void published.push(...result.published),
   });
-  const report = await resyncOnce({ store, refresh: () => store.refresh(), registry, lifecycle: forge, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now: () => new Date(), log });
+  const report = await resyncOnce({ store, fetch: () => store.fetch(), registry, lifecycle: forge, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now: () => new Date(), log });
   await reconciler.close();
   for (const p of published) io.stdout.write(`${p.commit.slice(0, 7)} ${p.subject}\n`);
   if (forge === null) io.stdout.write('GitHub is not configured: only expiry was checked (set GITHUB_TOKEN or a GitHub App for the rest).\n');

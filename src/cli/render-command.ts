@@ -4,6 +4,7 @@ import { loadAssets, skeletonDir } from '../assets/load-assets.ts';
 import { formatProblem, PREVIEW_CONFIG_FILE, SERVICE_CONFIG_FILE, type ConfigProblem } from '../domain/config-problem.ts';
 import { createConfigValidators } from '../domain/config-validators.ts';
 import { envFolder } from '../domain/environment.ts';
+import { carriedFields } from '../domain/carried-fields.ts';
 import { findApp } from '../domain/find-app.ts';
 import { checkPreviewConfig } from '../domain/check-preview-config.ts';
 import { loadServiceConfig } from '../domain/load-config.ts';
@@ -48,10 +49,10 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
   if (!config.ok) return refuse(io, config.problems);
   if (!config.value.enabled) io.stderr.write(`previewd render: note: ${PREVIEW_CONFIG_FILE} says enabled: false, so the service would not deploy this pull request.\n`);
 
-  // An environment that already exists keeps its creation time and any preserve.
+  // An environment that already exists keeps what the service's render keeps (creation, preserve, sleep).
   const existing = parsePreviewJson((await readText(resolve(gitops, folder, 'preview.json')).catch(() => null)) ?? '');
   const result = renderOverlay({
-    pr: { ...ref, sha, branch: values.branch ?? 'main', author: values.author ?? 'previewd', now, createdAt: existing?.createdAt, preservedUntil: existing?.preservedUntil ?? null },
+    pr: { ...ref, sha, branch: values.branch ?? 'main', author: values.author ?? 'previewd', now, ...carriedFields(existing) },
     service: service.value,
     app,
     config: config.value,

@@ -18,17 +18,6 @@ export interface ConfigProblem {
 /** What loading or checking a configuration yields: the value, or every problem found. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: ConfigProblem[] };
 
-/** Thrown where a caller cannot go on without a valid configuration (the CLI, service start-up). */
-export class ConfigRefusedError extends Error {
-  override name = 'ConfigRefusedError';
-  readonly problems: readonly ConfigProblem[];
-
-  constructor(problems: readonly ConfigProblem[], options?: ErrorOptions) {
-    super(`${problems.length} configuration problem(s):\n${problems.map(formatProblem).join('\n')}`, options);
-    this.problems = problems;
-  }
-}
-
 /** `file /path: message (accepted: …)`, one line, for logs and the command line. */
 export function formatProblem(problem: ConfigProblem): string {
   const where = problem.path === '' ? problem.file : `${problem.file} ${problem.path}`;

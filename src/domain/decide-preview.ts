@@ -9,13 +9,10 @@ export function hasLabel(labels: readonly string[], label: string): boolean {
   return labels.some((l) => l.toLowerCase() === wanted);
 }
 
-/** Why an open PR has no preview right now; the PR report shows it. `disabled` is also the reconciler's for `enabled: false`. */
-export type NoPreviewState = 'waiting-for-label' | 'draft' | 'not-registered' | 'disabled' | 'paths';
-
 export type PreviewDecision =
   | { kind: 'deploy' }
   | { kind: 'destroy'; reason: string }
-  | { kind: 'none'; reason: string; state?: NoPreviewState };
+  | { kind: 'none'; reason: string };
 
 export interface PreviewDecisionInput {
   snapshot: PullRequestSnapshot;
@@ -51,7 +48,7 @@ export function decidePreview(input: PreviewDecisionInput): PreviewDecision {
 
   // An open PR of a repository removed from the registry keeps its environment until its TTL or close:
   // a registry edit could be a mistake, and a deletion is not its to make.
-  if (app === null) return { kind: 'none', state: 'not-registered', reason: 'this repository is not registered in previewd.yaml' };
+  if (app === null) return { kind: 'none', reason: 'this repository is not registered in previewd.yaml' };
 
   if (snapshot.fork) {
     const refusal = forkRefusal(input);
@@ -64,7 +61,6 @@ export function decidePreview(input: PreviewDecisionInput): PreviewDecision {
     // is not updated while in draft, and catches up at ready_for_review.
     return {
       kind: 'none',
-      state: 'draft',
       reason: exists
         ? 'the pull request is a draft: the preview keeps its last version until it is ready for review'
         : 'the pull request is a draft: its preview starts when it is marked ready for review (or set drafts: true for the app in previewd.yaml)',
@@ -76,7 +72,6 @@ export function decidePreview(input: PreviewDecisionInput): PreviewDecision {
   if (input.touchesPaths === false) {
     return {
       kind: 'none',
-      state: 'paths',
       reason: exists
         ? "the pull request no longer touches .github/preview.yaml's paths: the preview keeps its last version"
         : "the pull request touches none of .github/preview.yaml's paths",
@@ -97,12 +92,12 @@ function forkRefusal(input: PreviewDecisionInput): PreviewDecision | null {
       // The environment can exist only if the policy was looser when it was made: it no longer applies.
       return exists
         ? { kind: 'destroy', reason: 'the policy no longer allows previews of pull requests from forks (policy.forks: never)' }
-        : { kind: 'none', state: 'disabled', reason: 'pull requests from forks get no preview here (policy.forks: never)' };
+        : { kind: 'none', reason: 'pull requests from forks get no preview here (policy.forks: never)' };
     case 'label': {
       if (!hasLabel(snapshot.labels, label)) {
         return exists
           ? { kind: 'destroy', reason: `the "${label}" label was removed from this pull request from a fork` }
-          : { kind: 'none', state: 'waiting-for-label', reason: `a pull request from a fork gets a preview once a maintainer adds the "${label}" label` };
+          : { kind: 'none', reason: `a pull request from a fork gets a preview once a maintainer adds the "${label}" label` };
       }
       if (input.labelApproved === true) return null;
       // Fail closed, and keep what exists: an unapproved label must not deploy the fork's new code, but
@@ -111,7 +106,7 @@ function forkRefusal(input: PreviewDecisionInput): PreviewDecision | null {
         input.labelApproved === false
           ? `the "${label}" label was added by someone without write access to the repository`
           : `previewd cannot check who added the "${label}" label (GitHub reporting is off or GitHub did not answer)`;
-      return { kind: 'none', state: 'waiting-for-label', reason: `${why}: a maintainer must add it` };
+      return { kind: 'none', reason: `${why}: a maintainer must add it` };
     }
   }
 }

@@ -2,7 +2,7 @@ import type { CommitMeta, PreviewAction } from './commit-message.ts';
 import { parseDuration } from './duration.ts';
 import type { FolderRecord } from './folder-record.ts';
 import { previewId } from './names.ts';
-import type { PreviewJson } from './preview-json.ts';
+export { isPreserved, keptUntil } from './preview-expiry.ts';
 import type { Plan, PlanFacts, PlannedAnswer, PlannedState, Trigger } from './plan-types.ts';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -14,18 +14,6 @@ const DEPLOYS: ReadonlySet<FolderRecord['action']> = new Set(['create', 'update'
 /** Whether a record's word stands against a resync or a redelivery. */
 export function isSticky(record: FolderRecord): boolean {
   return STICKY.has(record.action);
-}
-
-/** Whether a preview is preserved at `now` (kept past its TTL and its PR's close). */
-export function isPreserved(preview: Pick<Partial<PreviewJson>, 'preservedUntil'> | null | undefined, now: Date): boolean {
-  return preview?.preservedUntil ? Date.parse(preview.preservedUntil) > now.getTime() : false;
-}
-
-/** When the environment may be removed for its TTL: the later of its expiry and its preservation. */
-export function keptUntil(preview: Pick<Partial<PreviewJson>, 'expiresAt' | 'preservedUntil'> | null | undefined): number {
-  const expires = preview?.expiresAt ? Date.parse(preview.expiresAt) : Number.POSITIVE_INFINITY;
-  const preserved = preview?.preservedUntil ? Date.parse(preview.preservedUntil) : 0;
-  return Math.max(expires, preserved);
 }
 
 /**

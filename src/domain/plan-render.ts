@@ -1,4 +1,5 @@
 import type { AppRegistration, PreviewConfig, ServiceConfig } from './config-types.ts';
+import { carriedFields } from './carried-fields.ts';
 import type { ConfigProblem } from './config-problem.ts';
 import { fileSetChanges } from './file-set-changes.ts';
 import type { FileChange } from './file-change.ts';
@@ -24,10 +25,11 @@ export type RenderOutcome =
  * about to be written is checked against its schema: previewd never writes one the ApplicationSet cannot read.
  */
 export function renderChanges(facts: PlanFacts, service: ServiceConfig, app: AppRegistration, config: PreviewConfig, wish: RenderWish): RenderOutcome {
+  const { createdAt } = carriedFields(facts.previous);
   const render = (now: Date) => renderOverlay({
     pr: {
       ...facts.env, sha: wish.sha, branch: wish.branch, author: wish.author, now, preservedUntil: wish.preservedUntil, sleeping: wish.sleeping,
-      ...(facts.previous?.createdAt ? { createdAt: facts.previous.createdAt } : {}),
+      ...(createdAt ? { createdAt } : {}),
     },
     service, app, config, templates: facts.templates,
   });

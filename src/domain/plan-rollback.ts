@@ -14,6 +14,12 @@ function later(a: string | null | undefined, b: string | null | undefined): stri
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
+function sameButTimes(a: Partial<PreviewJson> | null, b: Partial<PreviewJson>): boolean {
+  if (a === null) return false;
+  const strip = ({ updatedAt: _u, expiresAt: _e, ...rest }: Partial<PreviewJson>) => JSON.stringify(Object.entries(rest).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return strip(a) === strip(b);
+}
+
 /**
  * A rollback restores the folder's content at the target commit and says what it deploys (the
  * target's app sha, so that `history` shows it). The lifecycle fields newer than that content stay:
@@ -54,7 +60,10 @@ export function planRollback(facts: PlanFacts, trigger: ActionTrigger): Plan {
   const files = new Map(target.files);
   files.set(PREVIEW_JSON_FILE, formatPreviewJson(preview as PreviewJson));
   const changes = fileSetChanges(folder, files, facts.current ?? new Map());
-  if (changes.length === 0) return skip('the environment already is as it was at that commit', 'unchanged', null);
+  // The times a rollback renews are no change of their own: a second rollback to the same commit is a no-op.
+  if (changes.length === 0 || (changes.every((c) => c.path === `${folder}/${PREVIEW_JSON_FILE}`) && sameButTimes(facts.previous, preview))) {
+    return skip('the environment already is as it was at that commit', 'unchanged', null);
+  }
   const kept = preservedUntil && preservedUntil !== (restored.preservedUntil ?? null) ? ` Keeps preservedUntil ${preservedUntil}, set after that commit.` : '';
   const reason = `Restores ${folder} as it was at ${short}${sha ? ` (app sha ${sha.slice(0, 7)})` : ''}.${kept} Expires ${expiresAt ?? 'never'}, counted from now.`;
   return {

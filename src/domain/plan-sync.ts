@@ -1,3 +1,4 @@
+import { carriedFields } from './carried-fields.ts';
 import { PREVIEW_CONFIG_FILE } from './config-problem.ts';
 import { decidePreview, DEFAULT_PREVIEW_LABEL } from './decide-preview.ts';
 import { envFolder } from './environment.ts';
@@ -53,7 +54,7 @@ export function planSync(facts: PlanFacts, service: ServiceConfig, trigger: Sync
     }
   }
   const outcome = renderChanges(facts, service, app, facts.config.value, {
-    sha: pr.headSha, branch: pr.headRef, author: pr.author, preservedUntil: previous?.preservedUntil ?? null, sleeping: previous?.sleeping === true,
+    sha: pr.headSha, branch: pr.headRef, author: pr.author, ...carriedFields(previous),
   });
   if (!outcome.ok) return skip(outcome.reason, 'refused', 'refused', { problems: outcome.problems });
   const { rendered, changes } = outcome;

@@ -1,3 +1,4 @@
+import { fitDescription } from './fit-description.ts';
 import type { EnvRef } from './environment.ts';
 
 /**
@@ -16,8 +17,7 @@ export interface CommitStatusReport {
   description: string;
 }
 
-/** GitHub refuses a commit status or deployment status description longer than this. */
-export const MAX_DESCRIPTION = 140;
+export { MAX_DESCRIPTION } from './fit-description.ts';
 
 /** The GitHub Deployment environment of a preview: `preview/<repo>#<n>`, e.g. `preview/shop#42`. */
 export function deploymentEnvironment(env: EnvRef): string {
@@ -91,22 +91,10 @@ export function commitStatusFor(state: ReportedState, detail?: string): CommitSt
   })();
   if (status === null) return null;
   const extra = detail === undefined ? '' : oneLine(detail);
-  return { state: status.state, description: fit(extra === '' ? status.description : `${status.description}: ${extra}`) };
+  return { state: status.state, description: fitDescription(extra === '' ? status.description : `${status.description}: ${extra}`) };
 }
 
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
-
-// GitHub counts characters; cutting by code point never splits a surrogate pair.
-function fit(text: string): string {
-  const chars = Array.from(text);
-  if (text.length <= MAX_DESCRIPTION) return text;
-  let out = '';
-  for (const ch of chars) {
-    if (out.length + ch.length > MAX_DESCRIPTION - 1) break;
-    out += ch;
-  }
-  return `${out}…`;
 }

@@ -2,6 +2,7 @@ import type { ServiceConfig } from '../domain/config-types.ts';
 import { envFolder, type EnvRef } from '../domain/environment.ts';
 import { findApp } from '../domain/find-app.ts';
 import { parsePreviewJson } from '../domain/preview-json.ts';
+import { isExpired } from '../domain/preview-expiry.ts';
 import { repoAllowed } from '../domain/repo-allowed.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 import type { ForgeLifecycle, RepoRef } from '../ports/forge.ts';
@@ -14,7 +15,7 @@ import type { RegistryReader } from '../reconciler/registry-reader.ts';
 export interface ResyncDeps {
   store: Pick<GitOpsStore, 'listEnvironments' | 'readFile'>;
   /** Brings the clone up to date with the remote first (people commit there too). */
-  refresh?: () => Promise<unknown>;
+  fetch?: () => Promise<unknown>;
   registry: RegistryReader;
   /** null when GitHub is not configured: only the TTLs are checked. */
   lifecycle: ForgeLifecycle | null;
@@ -71,15 +72,14 @@ async function reposToScan(deps: ResyncDeps, service: ServiceConfig, envs: EnvRe
  */
 export async function resyncOnce(deps: ResyncDeps): Promise<ResyncReport> {
   const report: ResyncReport = { repos: 0, unchanged: 0, errors: [], queued: 0, expired: 0 };
-  await deps.refresh?.();
+  await deps.fetch?.();
   const service = await deps.registry.read();
   const entries = await deps.store.listEnvironments();
   const previews = new Map<string, { env: EnvRef; sha: string | null; expired: boolean }>();
-  const now = deps.now().getTime();
+  const now = deps.now();
   for (const { env, folder } of entries) {
     const p = parsePreviewJson((await deps.store.readFile(`${folder}/preview.json`)) ?? '');
-    const until = Math.max(p?.expiresAt ? Date.parse(p.expiresAt) : Number.POSITIVE_INFINITY, p?.preservedUntil ? Date.parse(p.preservedUntil) : 0);
-    previews.set(folder, { env, sha: p?.sha ?? null, expired: until <= now });
+    previews.set(folder, { env, sha: p?.sha ?? null, expired: isExpired(p, now) });
   }
   for (const { env, expired } of previews.values()) {
     if (!expired) continue;

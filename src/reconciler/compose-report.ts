@@ -1,4 +1,5 @@
 import { DEFAULT_PICKUP_TIMEOUT_MS } from '../domain/application-state.ts';
+import { expiryWarning } from '../domain/preview-expiry.ts';
 import { commentMarker, formatCommentForLog, renderComment, type CommentView } from '../domain/render-comment.ts';
 import { commitStatusFor, deploymentEnvironment, deploymentStateFor } from '../domain/report-calls.ts';
 import type { Cluster } from '../ports/cluster.ts';
@@ -6,8 +7,6 @@ import type { GitOpsStore } from '../ports/gitops-store.ts';
 import type { ReportText } from './pr-reporter.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
 import { reportView } from './report-view.ts';
-
-const EXPIRY_WARNING_MS = 60 * 60_000;
 
 export interface ComposeDeps {
   cluster: Pick<Cluster, 'get'> | null;
@@ -34,12 +33,9 @@ export function composeReport(deps: ComposeDeps): (status: PreviewStatus) => Pro
     if (view === null) return null;
     const url = view.url ?? status.preview?.url ?? null;
     // One warning, an hour before the TTL ends (the report is asked again at that moment).
-    const expires = status.preview?.expiresAt ? Date.parse(status.preview.expiresAt) : null;
-    const preserved = status.preview?.preservedUntil ? Date.parse(status.preview.preservedUntil) > now.getTime() : false;
-    const warnAt = expires !== null && !preserved ? expires - EXPIRY_WARNING_MS : null;
-    const warning = warnAt !== null && now.getTime() >= warnAt && expires !== null && now.getTime() < expires
-      ? `⏰ This preview expires within the hour; \`/preview preserve\` keeps it longer.`
-      : null;
+    const expiry = expiryWarning(status.preview, now);
+    const warnAt = expiry.at;
+    const warning = expiry.now ? `⏰ This preview expires within the hour; \`/preview preserve\` keeps it longer.` : null;
     const comment: CommentView = {
       env: status.env, state: view.state, url, namespace: status.preview?.namespace ?? null, sha: status.sha ?? null,
       repoUrl: status.repoUrl ?? null, gitopsCommit: status.commit ?? null, gitopsWeb: deps.gitopsWeb, gitopsBranch: deps.gitopsBranch,

@@ -80,7 +80,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const remote = createRemoteReachability({
     remote: settings.gitops.kind === 'remote' ? settings.gitops.url : null, metrics, ...deps.remoteCheck,
     // Commits waiting: the publisher's push is the contact (and it handles conflicts); none: a fetch.
-    probe: async () => ((await store.pendingCount()) > 0 ? reconciler.publisher.kick() : store.refresh()),
+    probe: async () => ((await store.pendingCount()) > 0 ? reconciler.publisher.kick() : store.fetch()),
   });
   const store = instrumentStore(opened, { metrics, remote });
   const inbox = await openJournalInbox({ path: inboxJournalPath(settings.dataDir), log });
@@ -141,7 +141,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     settled: () => reconciler.idle(), pendingCount: () => store.pendingCount(),
   });
   seam.replay();
-  const resync = () => resyncOnce({ store, refresh: () => store.refresh(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log, ...allowedRepos });
+  const resync = () => resyncOnce({ store, fetch: () => store.fetch(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log, ...allowedRepos });
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
   // A lost webhook costs minutes; without this, a restart would cost up to a whole schedule interval.
   if (lifecycle !== null && (deps.resyncAtStart ?? deps.schedule !== false)) {

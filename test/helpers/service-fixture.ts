@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadAssets } from '../../src/assets/load-assets.ts';
 import { createConfigValidators } from '../../src/domain/config-validators.ts';
 import { createDeliveryLog } from '../../src/http/delivery-log.ts';
-import type { Forge } from '../../src/ports/forge.ts';
+import type { Forge, ForgeLifecycle } from '../../src/ports/forge.ts';
 import { createReconciler, type Reconciler } from '../../src/reconciler/create-reconciler.ts';
 import { createRegistryReader } from '../../src/reconciler/registry-reader.ts';
 import { routeWebhook } from '../../src/reconciler/route-webhook.ts';
@@ -31,6 +31,10 @@ export interface ServiceFixture {
 
 export interface ServiceFixtureOptions {
   forge?: Forge | null;
+  /** GitHub's pull requests, for the commands that read one (redeploy) and the resync. */
+  lifecycle?: ForgeLifecycle | null;
+  /** The service's clock (default: the real one). */
+  now?: () => Date;
   bodyLimit?: number;
   concurrency?: number;
   /** Replaces the skeleton's previewd.yaml. */
@@ -50,7 +54,7 @@ export async function startServiceFixture(options: ServiceFixtureOptions = {}): 
   const validators = createConfigValidators(assets.schemas);
   const reconciler = createReconciler({
     store, forge: options.forge ?? null, registry: createRegistryReader(store, validators), validators,
-    templates: assets.templates, now: () => new Date(), log: logger, lingerMs: 20, concurrency: options.concurrency ?? 4,
+    templates: assets.templates, now: options.now ?? (() => new Date()), log: logger, lifecycle: options.lifecycle ?? null, lingerMs: 20, concurrency: options.concurrency ?? 4,
     ...(options.fetchIntervalMs === undefined ? {} : { fetchIntervalMs: options.fetchIntervalMs }),
   });
   const app = await buildApp({

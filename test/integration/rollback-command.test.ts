@@ -11,6 +11,8 @@ import { main } from '../../src/cli/main.ts';
 import { git } from '../helpers/git-cli.ts';
 import { createGitOpsRemote, type GitOpsRemote } from '../helpers/gitops-remote.ts';
 import { skeletonFiles } from '../helpers/skeleton-files.ts';
+import { formatPreviewJson } from '../../src/domain/preview-json.ts';
+import type { ChangeSet } from '../../src/ports/gitops-store.ts';
 import { author, deploy, folderOf, openStore, sha } from '../helpers/store-fixture.ts';
 
 const shop = { owner: 'acme', repo: 'shop', pr: 1 };
@@ -37,8 +39,27 @@ async function trailers(gitdir: string, commit: string): Promise<Map<string, str
   return new Map(parsed.split('\n').map((line) => line.split(': ', 2) as [string, string]));
 }
 
+/** A deploy of `shop` at sha(n) with a whole preview.json, as the service writes it (a rollback restores it). */
+function deployShop(n: number): ChangeSet {
+  const change = deploy(shop, sha(n), n === 1 ? 'create' : 'update');
+  const preview = formatPreviewJson({
+    id: 'shop-pr-1-acme', namespace: 'pv-shop-pr-1-acme', repo: 'acme/shop', pr: 1, sha: sha(n), branch: 'feature', url: 'https://shop-pr-1.preview.example.com',
+    author: 'octocat', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: `2025-01-0${n}T00:00:00.000Z`, expiresAt: `2025-01-0${n + 3}T00:00:00.000Z`, preservedUntil: null,
+  });
+  return { ...change, changes: change.changes.map((c) => (c.type === 'write' && c.path.endsWith('/preview.json') ? { ...c, content: preview } : c)) };
+}
+
+/** The folder's files other than preview.json (whose lifecycle times a rollback renews), as blob ids. */
+async function overlayBlobs(gitdir: string, rev: string): Promise<string> {
+  return (await git(gitdir, ['ls-tree', `${rev}:${folder}`])).split('\n').filter((l) => !l.endsWith('\tpreview.json')).join('\n');
+}
+
+async function previewAt(gitdir: string, rev: string): Promise<{ sha: string; updatedAt: string }> {
+  return JSON.parse(await git(gitdir, ['show', `${rev}:${folder}/preview.json`])) as { sha: string; updatedAt: string };
+}
+
 async function committed(store: IsomorphicGitStore, n: number): Promise<string> {
-  const result = await store.commit(deploy(shop, sha(n), n === 1 ? 'create' : 'update'));
+  const result = await store.commit(deployShop(n));
   assert.equal(result.status, 'committed');
   return result.status === 'committed' ? result.commit : '';
 }
@@ -69,7 +90,10 @@ describe('previewd rollback on the local repository (previewd init), beside a se
     const commit = /in commit ([0-9a-f]{40})/.exec(out)?.[1];
     assert.ok(commit, out);
     assert.equal(await git(dir, ['rev-parse', 'main']), commit);
-    assert.equal(await git(dir, ['rev-parse', `main:${folder}`]), await git(dir, ['rev-parse', `${first}:${folder}`]));
+    // The same rollback as the API's: the overlay as it was, the app sha it deployed, its TTL counted from now.
+    assert.equal(await overlayBlobs(dir, 'main'), await overlayBlobs(dir, first));
+    assert.equal((await previewAt(dir, 'main')).sha, sha(1));
+    assert.ok(Date.parse((await previewAt(dir, 'main')).updatedAt) > Date.parse('2025-01-04T00:00:00Z'), 'updatedAt is the rollback\'s time');
     const t = await trailers(dir, commit);
     assert.equal(t.get('Preview-Action'), 'rollback');
     assert.equal(t.get('Preview-Actor'), 'alice');
@@ -88,7 +112,7 @@ describe('previewd rollback on the local repository (previewd init), beside a se
     assert.deepEqual(result.published.map((p) => p.env), [other]);
     assert.equal(result.retries, 1, 'the branch had moved: fetched and replayed');
     await git(dir, ['merge-base', '--is-ancestor', rollback, 'main']);
-    assert.equal(await git(dir, ['rev-parse', `main:${folder}`]), await git(dir, ['rev-parse', `${first}:${folder}`]), 'the rollback stands');
+    assert.equal(await git(dir, ['rev-parse', `main:${folder}`]), await git(dir, ['rev-parse', `${rollback}:${folder}`]), 'the rollback stands');
     // Once it has seen the rollback, the service changes that environment again as usual.
     await committed(service, 4);
     assert.equal((await service.publish()).published.length, 1);
@@ -113,7 +137,8 @@ describe('previewd rollback on the local repository (previewd init), beside a se
     assert.equal((await leftover.commit(deploy(other, sha(9)))).status, 'committed');
     const run = await runCli(['rollback', 'acme/shop#1', '--to', third], env);
     assert.equal(run.code, 0, run.err);
-    assert.equal(await git(dir, ['rev-parse', `main:${folder}`]), await git(dir, ['rev-parse', `${third}:${folder}`]));
+    assert.equal(await overlayBlobs(dir, 'main'), await overlayBlobs(dir, third));
+    assert.equal((await previewAt(dir, 'main')).sha, sha(3));
     assert.doesNotMatch(await git(dir, ['show', `main:${folderOf(other)}/preview.json`]), new RegExp(sha(9)));
   });
 
@@ -157,7 +182,8 @@ describe('previewd rollback against a git http-backend remote', () => {
     assert.equal(code, 0, err);
     const commit = /in commit ([0-9a-f]{40})/.exec(out)?.[1];
     assert.equal(await remote.remoteHead(), commit);
-    assert.equal(await git(remote.bare, ['rev-parse', `main:${folder}`]), await git(remote.bare, ['rev-parse', `${first}:${folder}`]));
+    assert.equal(await overlayBlobs(remote.bare, 'main'), await overlayBlobs(remote.bare, first));
+    assert.equal((await previewAt(remote.bare, 'main')).sha, sha(1));
     const t = await trailers(remote.bare, 'main');
     assert.equal(t.get('Preview-Action'), 'rollback');
     assert.equal(t.get('Preview-Actor'), 'bob');
@@ -168,7 +194,7 @@ describe('previewd rollback against a git http-backend remote', () => {
     assert.deepEqual(result.published.map((p) => p.env), [other]);
     assert.equal(result.retries, 1, 'the service met the moved branch, fetched and replayed');
     await git(remote.bare, ['merge-base', '--is-ancestor', commit as string, 'main']);
-    assert.equal(await git(remote.bare, ['rev-parse', `main:${folder}`]), await git(remote.bare, ['rev-parse', `${first}:${folder}`]), 'the rollback stands');
+    assert.equal(await git(remote.bare, ['rev-parse', `main:${folder}`]), await git(remote.bare, ['rev-parse', `${commit as string}:${folder}`]), 'the rollback stands');
     await committed(service, 3);
     assert.equal((await service.publish()).published.length, 1);
     assert.match((await remote.remoteFile(`${folder}/preview.json`)) ?? '', new RegExp(sha(3)));

@@ -172,3 +172,25 @@ describe('plan: DESIGN.md\'s rules as a table', () => {
     assert.equal(read.value?.branch, 'feature');
   });
 });
+
+describe('plan: rollback (the API, the PR command and the CLI)', () => {
+  const rollback: Trigger = { kind: 'action', action: { kind: 'rollback', to: 'c'.repeat(40) }, actor: 'bob', cause: 'cli' };
+
+  test('restores the target\'s overlay with its app sha; the same rollback an hour later changes nothing', () => {
+    const f = facts({ exists: { sha: A } });
+    const atB = facts({ exists: { sha: B } }).current;
+    assert.ok(atB);
+    f.rollback = { found: true, commit: 'c'.repeat(40), files: atB, sha: B };
+    const first = plan(f, rollback);
+    assert.equal(shape(first), 'commit:rollback');
+    if (first.kind !== 'commit') return;
+    assert.equal(first.preview?.sha, B);
+    assert.equal(first.meta.target, 'c'.repeat(40));
+    const after = new Map(f.current);
+    for (const c of first.changes) if (c.type === 'write') after.set(c.path.split('/').pop() ?? '', String(c.content));
+    assert.equal(after.get('kustomization.yaml'), atB.get('kustomization.yaml'), 'the overlay is the target\'s');
+    const again = plan({ ...f, current: after, previous: readPreviewJson(after.get('preview.json'), validators.previewJson).value, now: new Date(NOW.getTime() + 3_600_000) }, rollback);
+    assert.equal(shape(again), 'skip:quiet');
+    assert.match(again.kind === 'skip' ? again.reason : '', /already is as it was at that commit/);
+  });
+});

@@ -49,6 +49,21 @@ describe('previewd render', () => {
     assert.equal(json.updatedAt, '2025-01-03T00:00:00.000Z');
   });
 
+  test('an environment asleep in the GitOps repository renders asleep, as the service would render it', async () => {
+    const out = join(work, 'gitops-asleep');
+    const first = await run(['--repo', 'demo/app', '--pr', '9', '--sha', SHA, '--out', out, '--now', '2025-01-01T00:00:00Z']);
+    assert.equal(first.code, 0, first.stderr);
+    await writeFile(join(out, 'previewd.yaml'), await readFile(new URL('../../gitops-repo-skeleton/previewd.yaml', import.meta.url)));
+    const file = join(out, 'previews/demo/app/pr-9/preview.json');
+    const asleep = { ...JSON.parse(await readFile(file, 'utf8')), sleeping: true, preservedUntil: '2025-02-01T00:00:00.000Z' };
+    await writeFile(file, `${JSON.stringify(asleep, null, 2)}\n`);
+    const { code, stdout, stderr } = await run(['--repo', 'demo/app', '--pr', '9', '--sha', SHA, '--gitops', out, '--now', '2025-01-02T00:00:00Z']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /"sleeping": true/);
+    assert.match(stdout, /"preservedUntil": "2025-02-01T00:00:00.000Z"/);
+    assert.match(stdout, /path: \/spec\/replicas\n\s+value: 0/, 'the Deployment is scaled to zero');
+  });
+
   test('policy refusals: file, path and accepted, exit 1, nothing printed', async () => {
     const config = join(work, 'preview.yaml');
     await writeFile(config, 'addons: [kafka]\nreplicas: 9\nenv: { "BAD-NAME": x }\n');

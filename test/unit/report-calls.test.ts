@@ -41,7 +41,7 @@ describe('report calls', () => {
       for (const detail of [undefined, '', 'short', 'x'.repeat(500), '😀'.repeat(200), 'a\nmulti-line\r\nreason']) {
         const status = commitStatusFor(state, detail);
         if (status === null) continue;
-        assert.ok(status.description.length <= MAX_DESCRIPTION, `${state}: ${status.description.length}`);
+        assert.ok(Array.from(status.description).length <= MAX_DESCRIPTION, `${state}: ${Array.from(status.description).length}`);
         assert.ok(!/[\n\r]/.test(status.description));
         assert.ok(!/[\uD800-\uDBFF]…$/.test(status.description), 'no split surrogate pair');
       }

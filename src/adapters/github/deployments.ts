@@ -1,6 +1,6 @@
 import { ForgeError, type DeploymentInput, type DeploymentStatusInput, type RepoRef } from '../../ports/forge.ts';
 import type { GitHubClient } from './create-octokit.ts';
-import { fitDescription } from './fit-description.ts';
+import { fitDescription } from '../../domain/fit-description.ts';
 
 /**
  * Whether previewd's Deployments are marked transient. GitHub documents `auto_inactive` as reaching only

@@ -1,6 +1,6 @@
 import type { ForgeReports } from '../../ports/forge.ts';
 import { createDeployment, setDeploymentStatus } from './deployments.ts';
-import { fitDescription } from './fit-description.ts';
+import { fitDescription } from '../../domain/fit-description.ts';
 import { repoName, type ForgeCall } from './forge-call.ts';
 import { upsertComment } from './upsert-comment.ts';
 

@@ -1,9 +1,8 @@
+import { REPO_PERMISSIONS } from '../../domain/repo-permission.ts';
 import type { RepoPermission } from '../../ports/forge.ts';
 
-const ROLES: readonly RepoPermission[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
-
 function isRole(value: unknown): value is RepoPermission {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+  return typeof value === 'string' && (REPO_PERMISSIONS as readonly string[]).includes(value);
 }
 
 /**

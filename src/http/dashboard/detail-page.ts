@@ -1,3 +1,4 @@
+import { isPreserved } from '../../domain/preview-expiry.ts';
 import type { LiveApplication } from '../../domain/live-application.ts';
 import type { HistoryRecord } from '../../ports/gitops-store.ts';
 import type { PreviewSummary } from '../preview-api.ts';
@@ -29,7 +30,7 @@ function facts(p: PreviewSummary, links: DashboardLinks, now: Date): Html {
 <dt>Namespace</dt><dd><code>${p.namespace ?? '—'}</code> ${argocdUrl(links, p.id) ? link(argocdUrl(links, p.id), 'Argo CD ↗', 'ext') : ''}</dd>
 <dt>GitOps folder</dt><dd><code>${p.folder}</code> at <code>${shortSha(p.commit)}</code></dd>
 <dt>Created · changed</dt><dd>${relativeTime(p.createdAt, now)} · ${relativeTime(p.updatedAt, now)}</dd>
-<dt>Expiry</dt><dd>${p.expiresAt ? html`expires ${relativeTime(p.expiresAt, now)}` : 'no expiry'}${p.preservedUntil && Date.parse(p.preservedUntil) > now.getTime() ? html` · <span class="preserved">⚑ preserved until ${relativeTime(p.preservedUntil, now)}</span>` : ''}</dd>
+<dt>Expiry</dt><dd>${p.expiresAt ? html`expires ${relativeTime(p.expiresAt, now)}` : 'no expiry'}${isPreserved(p, now) ? html` · <span class="preserved">⚑ preserved until ${relativeTime(p.preservedUntil, now)}</span>` : ''}</dd>
 </dl>`;
 }
 

@@ -1,3 +1,4 @@
+import { isPreserved } from '../../domain/preview-expiry.ts';
 import type { PreviewSummary } from '../preview-api.ts';
 import { html, type Html } from './html.ts';
 import { page, type Viewer } from './layout.ts';
@@ -34,7 +35,7 @@ function filters(all: readonly PreviewSummary[], query: ListQuery): Html {
 }
 
 function expiry(p: PreviewSummary, now: Date): Html {
-  const preserved = p.preservedUntil && Date.parse(p.preservedUntil) > now.getTime();
+  const preserved = isPreserved(p, now);
   if (preserved) return html`<span class="preserved" title="preserved">⚑ kept until ${relativeTime(p.preservedUntil, now)}</span>`;
   return p.expiresAt ? html`expires ${relativeTime(p.expiresAt, now)}` : html`<span class="muted">no expiry</span>`;
 }
