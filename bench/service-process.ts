@@ -151,3 +151,21 @@ export async function startBareServer(cwd: string, cpuProfileDir?: string): Prom
   await waitForHealth(url, child, output);
   return server;
 }
+
+/** A bench server entry point (prints its URL as the first line of stdout, answers /healthz), started with `args`. */
+export async function startBenchServer(entry: string, args: string[], cwd: string): Promise<ServerProcess> {
+  const { child, output } = spawnTs(join(ROOT, entry), args, { PATH: process.env.PATH }, cwd, []);
+  let url = '';
+  for (let i = 0; i < 300 && url === ''; i++) {
+    if (child.exitCode !== null) break;
+    url = /^(http:\/\/\S+)\n/.exec(output())?.[1] ?? '';
+    if (url === '') await sleep(50);
+  }
+  const server = wrap(child, url, output);
+  if (url === '') {
+    await server.stop(2000);
+    throw new Error(`${entry} did not start:\n${output()}`);
+  }
+  await waitForHealth(url, child, output);
+  return server;
+}

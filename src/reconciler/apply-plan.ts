@@ -3,7 +3,7 @@ import { envFolder } from '../domain/environment.ts';
 import type { Plan, PlanFacts } from '../domain/plan-types.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
 import type { ApplyHooks, ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
-import type { SyncItem, WorkItem } from './reconcile-request.ts';
+import { withIds, type SyncItem, type WorkItem } from './reconcile-request.ts';
 
 // The status fields every outcome shares: the PR sha it is about, where its report goes.
 function statusBase(deps: Pick<ReconcileDeps, 'statuses'>, facts: PlanFacts, item: WorkItem): Omit<PreviewStatus, 'state' | 'at'> {
@@ -33,13 +33,14 @@ export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: P
     case 'commit': {
       const result = await deps.store.commit({ env: facts.env, changes: plan.changes, meta: plan.meta });
       if (result.status !== 'committed') return { status: 'unchanged', message: 'the environment already is what was asked: no commit' };
-      if (plan.leavesLine) deps.waiting.leave(facts.env);
+      // What the PR waited in line with is done by this commit: its inbox entries settle with it.
+      const left = plan.leavesLine ? deps.waiting.leave(facts.env) : undefined;
       deps.statuses.set({
         ...base, ...(plan.meta.sha ? { sha: plan.meta.sha } : {}), state: plan.state, commit: result.commit, published: false, at,
         ...(plan.preview ? { preview: plan.preview } : {}), ...(plan.reason ? { reason: plan.reason } : {}), ...(plan.firstReport ? { firstReport: true } : {}),
       });
       log.info({ commit: result.commit, action: plan.meta.action }, 'preview committed');
-      hooks.committed(result.commit, item);
+      hooks.committed(result.commit, withIds(item, left?.ids));
       deps.publisher.kick();
       const what = plan.meta.action === 'rollback' && plan.meta.target ? `rollback to ${plan.meta.target.slice(0, 7)}` : plan.meta.action;
       return { status: 'committed', commit: result.commit, message: `${what}: committed ${result.commit.slice(0, 7)}` };
@@ -59,13 +60,20 @@ export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: P
       return { status: 'committed', commit: result.commit, message: `${plan.meta.action}: committed ${result.commit.slice(0, 7)}` };
     }
     case 'wait': {
-      const sync: SyncItem | null = item.kind === 'sync' ? item : facts.pull ? { kind: 'sync', snapshot: facts.pull, actor: item.actor, cause: item.cause, override: true } : null;
+      const sync: SyncItem | null = item.kind === 'sync' ? item : facts.pull ? withIds({ kind: 'sync', snapshot: facts.pull, actor: item.actor, cause: item.cause, override: true }, item.ids) : null;
+      // In line, the item is not settled: its inbox entries stay until it is deployed (or replaced).
       if (sync) deps.waiting.join(plan.app, facts.env, sync);
+      else hooks.settled(item);
       deps.statuses.set({ ...base, state: 'waiting', reason: plan.reason, at });
       log.info({ reason: plan.reason, state: 'waiting' }, 'no preview change');
       return { status: 'unchanged', message: plan.reason };
     }
     case 'skip': {
+      // A PR closed while it waited for a slot leaves the line (its entries settle): never deployed later.
+      if (item.kind === 'sync' && item.snapshot.state === 'closed') {
+        const left = deps.waiting.leave(facts.env);
+        if (left) hooks.settled(left);
+      }
       if (!plan.quiet) setSkipStatus(deps, facts, base, plan, at);
       log.info({ reason: plan.reason, state: plan.quiet ? null : plan.state }, 'no preview change');
       return { status: plan.answer, message: plan.reason };

@@ -1,7 +1,7 @@
 import { envFolder } from '../domain/environment.ts';
 import type { EnvConflict, PublishResult } from '../ports/gitops-store.ts';
 import type { PreviewStatusBook } from './preview-status-book.ts';
-import type { ActionItem, ReconcileRequest, WorkItem } from './reconcile-request.ts';
+import { withIds, type ActionItem, type ReconcileRequest, type WorkItem } from './reconcile-request.ts';
 
 export interface ConflictReplannerOptions {
   statuses: PreviewStatusBook;
@@ -27,23 +27,24 @@ export interface ConflictReplanner {
 export function createConflictReplanner(options: ConflictReplannerOptions): ConflictReplanner {
   const byCommit = new Map<string, WorkItem>();
   const settled = (item: WorkItem | undefined) => {
-    if (item?.id !== undefined) options.onSettled?.(item.id);
+    for (const id of item?.ids ?? []) options.onSettled?.(id);
   };
   function conflicts(list: readonly EnvConflict[]): void {
     const at = options.now().toISOString();
     for (const c of list) {
       const items = c.dropped.map((commit) => byCommit.get(commit)).filter((i): i is WorkItem => i !== undefined);
       for (const commit of c.dropped) byCommit.delete(commit);
-      // The newest item speaks for the environment (coalesced like a burst of pushes).
+      // The newest item speaks for the environment (coalesced like a burst of pushes), and answers for
+      // the inbox entries of all: they stay until its new commit is published.
       const last = items[items.length - 1];
-      for (const i of items.slice(0, -1)) settled(i);
       if (last) {
         // Asked and answered already: the command is not acknowledged, nor answered, twice.
-        const again: WorkItem = last.kind === 'action' ? withoutAnswer(last) : last;
+        const again: WorkItem = withIds(last.kind === 'action' ? withoutAnswer(last) : last, items.flatMap((i) => i.ids ?? []));
         options.log.info({ env: envFolder(c.env), dropped: c.dropped, remoteTip: c.remoteTip }, 'someone else changed the environment folder meanwhile; planning again on the new tip');
         if (options.enqueue({ env: c.env, items: [{ ...again, cause: `${again.cause} (planned again after a conflict)` }] })) continue;
       }
-      // Nothing to plan again with (commits from before a restart): the other version stands.
+      // Nothing to plan again with (commits from before a restart): the other version stands. (When the
+      // queue is closing, the items' inbox entries stay unretired: the next start replays them.)
       options.statuses.set({ env: c.env, state: 'rolled-back', reason: 'someone else changed the environment folder in the GitOps repository; their version stands', at });
     }
   }

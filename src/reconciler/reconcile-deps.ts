@@ -18,6 +18,8 @@ export interface ReconcileLogger {
 export interface ApplyHooks {
   /** A local commit was made for this item: it is settled once published, planned again on a conflict. */
   committed(commit: string, item: WorkItem): void;
+  /** The item's effect is published, or was decided as nothing to do: its inbox entries are retired. */
+  settled(item: WorkItem): void;
 }
 
 /** Everything the reconcile step uses; passed in, so that tests give it fakes. */
@@ -41,8 +43,5 @@ export interface ReconcileDeps {
   enqueue: (req: ReconcileRequest) => void;
   /** Fetches the GitOps branch when the local view may be stale (older than the fetch interval). */
   fresh: () => Promise<void>;
-  hooks: ApplyHooks & {
-    /** The item's effect is published, or was planned as a no-op: nothing of it is left to do. */
-    settled(item: WorkItem): void;
-  };
+  hooks: ApplyHooks;
 }

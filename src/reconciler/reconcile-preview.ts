@@ -21,13 +21,19 @@ export async function reconcilePreview(deps: ReconcileDeps, req: ReconcileReques
     const item = req.items[0];
     if (!item) break;
     const log = deps.log.child({ env: envLabel(req.env), cause: item.cause, ...(item.delivery ? { delivery: item.delivery } : {}), ...(item.kind === 'sync' ? { sha: item.snapshot.headSha } : {}) });
-    const run = () => step(deps, req, item, log);
+    let ran = false;
+    const run = () => {
+      ran = true;
+      return step(deps, req, item, log);
+    };
     if (item.kind === 'sync') await run();
     else {
       // Not `done?.(await …)`: an optional call skips evaluating its argument when there is no `done`.
       const outcome = await command(deps, item, log, run);
       item.done?.(outcome);
     }
+    // A command refused before planning (outside ALLOWED_REPOS, no write access) is settled here.
+    if (!ran) deps.hooks.settled(item);
     req.items.shift();
   }
 }
@@ -38,7 +44,8 @@ async function step(deps: ReconcileDeps, req: ReconcileRequest, item: WorkItem, 
   const facts = await gatherFacts(deps, req.env, item);
   const decided = plan(facts, triggerOf(item));
   const outcome = await applyPlan(deps, deps.hooks, facts, item, decided, log);
-  if (outcome.status !== 'committed') deps.hooks.settled(item);
+  // A commit settles once published, a wait once out of line; anything else is settled now.
+  if (outcome.status !== 'committed' && decided.kind !== 'wait') deps.hooks.settled(item);
   return outcome;
 }
 

@@ -6,8 +6,11 @@ import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 /** Bring the environment in line with its pull request as it is now. */
 export interface SyncItem {
   kind: 'sync';
-  /** An opaque id the caller gives (a journal entry); told back once the item is settled. */
-  id?: string;
+  /**
+   * The inbox entries this item answers for (more than one once a burst is coalesced); each is told
+   * back (`onSettled`) once the item is settled: published, or decided as nothing to do.
+   */
+  ids?: readonly string[];
   snapshot: PullRequestSnapshot;
   /** Who caused it (sender, or `previewd` for a resync). */
   actor: string;
@@ -24,8 +27,8 @@ export interface SyncItem {
 /** An explicit action: a `/preview` command, an API write, or the TTL. */
 export interface ActionItem {
   kind: 'action';
-  /** An opaque id the caller gives (a journal entry); told back once the item is settled. */
-  id?: string;
+  /** The inbox entries this item answers for; told back once the item is settled. */
+  ids?: readonly string[];
   /** The environment it acts on (also the request's). */
   env: EnvRef;
   action: PreviewCommand | { kind: 'expire' };
@@ -53,16 +56,23 @@ export interface ReconcileRequest {
 
 /**
  * Coalescing: items keep their order; consecutive syncs become one for the newest snapshot (five
- * pushes in a second are one commit), and a push among them keeps its right to override.
+ * pushes in a second are one commit), and a push among them keeps its right to override. The one
+ * answers for the inbox entries of all: none is settled before the commit that carries them all.
  */
 export function mergeRequests(waiting: ReconcileRequest, incoming: ReconcileRequest): ReconcileRequest {
   const items = [...waiting.items];
   for (const item of incoming.items) {
     const last = items[items.length - 1];
-    if (item.kind === 'sync' && last?.kind === 'sync') items[items.length - 1] = { ...item, override: item.override || last.override };
+    if (item.kind === 'sync' && last?.kind === 'sync') items[items.length - 1] = withIds({ ...item, override: item.override || last.override }, last.ids);
     else items.push(item);
   }
   return { env: incoming.env, items };
+}
+
+/** The item, answering also for `more` inbox entries (the ones of an item it takes the place of). */
+export function withIds<T extends WorkItem>(item: T, more: readonly string[] | undefined): T {
+  if (!more || more.length === 0) return item;
+  return { ...item, ids: [...new Set([...more, ...(item.ids ?? [])])] };
 }
 
 /** A request to sync with a pull request snapshot. */

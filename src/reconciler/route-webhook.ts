@@ -11,7 +11,9 @@ import { syncRequest, type ActionItem, type ReconcileRequest } from './reconcile
  */
 export function routeWebhook(enqueue: (req: ReconcileRequest) => boolean): WebhookHandler {
   return (event, log) => {
-    if (event.name === 'issue_comment') return routeComment(event.payload, event.delivery, enqueue, log);
+    // The inbox entry travels with the work, so that the reconciler retires exactly it once settled.
+    const ids = event.inboxId === undefined ? {} : { ids: [event.inboxId] };
+    if (event.name === 'issue_comment') return routeComment(event.payload, event.delivery, ids, enqueue, log);
     if (event.name !== 'pull_request') return { accepted: false, reason: `${event.name} events do not change previews` };
     const parsed = parsePullRequestEvent(event.payload, event.delivery);
     if (!parsed.ok) return { accepted: false, reason: parsed.reason };
@@ -20,7 +22,7 @@ export function routeWebhook(enqueue: (req: ReconcileRequest) => boolean): Webho
     // A push, a reopen or a close speaks for the PR as it is now: it may change an environment a person
     // or a command changed by hand. Labels and edits do not.
     const override = ['opened', 'reopened', 'synchronize', 'closed', 'ready_for_review'].includes(action);
-    const queued = enqueue(syncRequest(snapshot, { actor: sender, delivery, cause: `pull_request.${action}`, override }));
+    const queued = enqueue(syncRequest(snapshot, { actor: sender, delivery, cause: `pull_request.${action}`, override, ...ids }));
     log.info({ repo: `${env.owner}/${env.repo}`, pr: env.pr, env: envFolder(env), action, sha: snapshot.headSha, queued }, 'pull_request event');
     if (!queued) {
       return { accepted: false, reason: 'previewd is shutting down; GitHub will show the delivery as failed and the next resync picks it up' };
@@ -31,14 +33,14 @@ export function routeWebhook(enqueue: (req: ReconcileRequest) => boolean): Webho
 
 // A `/preview …` comment on a pull request becomes an action for its environment; the permission check,
 // the acknowledgement and the answer are the worker's (they call GitHub).
-function routeComment(payload: unknown, delivery: string, enqueue: (req: ReconcileRequest) => boolean, log: { info(obj: object, msg: string): void }): WebhookOutcome {
+function routeComment(payload: unknown, delivery: string, ids: { ids?: string[] }, enqueue: (req: ReconcileRequest) => boolean, log: { info(obj: object, msg: string): void }): WebhookOutcome {
   const parsed = parseIssueCommentEvent(payload, delivery);
   if (!parsed.ok) return { accepted: false, reason: parsed.reason };
   const { env, commentId, body, author, authorAssociation, installationId, repoUrl } = parsed.event;
   const command = parsePreviewCommand(body);
   if (command === null) return { accepted: false, reason: 'the comment holds no /preview command' };
   const item: ActionItem = {
-    kind: 'action', env, action: command.ok ? command.command : { kind: 'help' }, actor: author, delivery, cause: 'comment',
+    kind: 'action', env, action: command.ok ? command.command : { kind: 'help' }, actor: author, delivery, cause: 'comment', ...ids,
     comment: { id: commentId, authorAssociation }, repoUrl, ...(installationId === undefined ? {} : { installationId }),
     ...(command.ok ? {} : { invalid: command.error }),
   };

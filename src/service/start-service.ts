@@ -21,7 +21,7 @@ import { routeWebhook } from '../reconciler/route-webhook.ts';
 import { checksChangedNotWired } from '../http/checks-changed.ts';
 import { createFeedback, type Feedback } from './create-feedback.ts';
 import { inboxJournalPath, openJournalInbox } from '../adapters/inbox/journal-inbox.ts';
-import { createInboxSeam } from './inbox-seam.ts';
+import { replayInbox } from './replay-inbox.ts';
 import { instrumentStore } from './instrument-store.ts';
 import { createRemoteReachability, type RemoteReachabilityOptions } from './remote-reachability.ts';
 import { createPreviewApi } from './create-preview-api.ts';
@@ -107,6 +107,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       changes.publish(status.env);
     },
     onPublished: (result) => feedback?.onPublished(result),
+    // Each accepted event's entry is retired once its work is published (or decided as nothing to do).
+    onSettled: (id) => inbox.retire(id),
   });
   feedback = createFeedback({
     forge: deps.reports, cluster, store, status: (env) => reconciler.statuses.get(env),
@@ -136,11 +138,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   if ((await store.pendingCount()) > 0) reconciler.publisher.kick();
   // Accepted events a previous run had not applied are replayed (below) before new work is taken.
   const deliveries = createDeliveryLog();
-  const seam = createInboxSeam({
-    inbox, handle: routeWebhook(reconciler.enqueue), deliveries, log,
-    settled: () => reconciler.idle(), pendingCount: () => store.pendingCount(),
-  });
-  seam.replay();
+  const handle = routeWebhook(reconciler.enqueue);
+  replayInbox({ inbox, handle, deliveries, log });
   const resync = () => resyncOnce({ store, fetch: () => store.fetch(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log, ...allowedRepos });
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
   // A lost webhook costs minutes; without this, a restart would cost up to a whole schedule interval.
@@ -157,7 +156,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     },
     webhooks: {
       secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
-      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries, handle: seam.handle, inbox,
+      bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries, handle, inbox,
       onChecksChanged: checksChangedNotWired(), metrics },
     health: { readiness },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
@@ -168,8 +167,6 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
     await app.close();
     await reconciler.close();
-    await seam.drain();
-    await seam.stop();
     await inbox.close();
     await fb.stop();
     log.info({}, 'stopped');

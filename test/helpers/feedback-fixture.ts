@@ -52,12 +52,16 @@ export interface FeedbackFixtureOptions {
   githubApp?: { appId: number; privateKey: string; installations: Record<number, string> };
   /** Basic-auth credentials the GitOps remote demands (given to previewd as GITOPS_USERNAME/GITOPS_TOKEN). */
   gitopsAuth?: { username: string; password: string };
+  /** Runs before the GitOps remote serves each request (a test holds or fails them). */
+  beforeRemoteRequest?: (method: string, path: string) => Promise<void>;
 }
 
 export async function startFeedbackFixture(options: FeedbackFixtureOptions = {}): Promise<FeedbackFixture> {
   const seed = skeletonFiles();
   if (options.registry !== undefined) seed['previewd.yaml'] = options.registry;
-  const remote = await createGitOpsRemote(seed, options.gitopsAuth ? { auth: options.gitopsAuth } : {});
+  const remote = await createGitOpsRemote(seed, {
+    ...(options.gitopsAuth ? { auth: options.gitopsAuth } : {}), ...(options.beforeRemoteRequest ? { beforeRequest: options.beforeRemoteRequest } : {}),
+  });
   const github = await createFakeGitHub();
   const token = options.githubToken ?? GITHUB_TOKEN;
   github.addToken(token);

@@ -5,13 +5,31 @@ import { sign } from '@octokit/webhooks-methods';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- payloads are arbitrary JSON
 
-/** Every example of one event, in every GitHub flavour that @octokit/webhooks-examples ships. */
+// The examples' index files, parsed once per process: they are megabytes, and a burst test builds hundreds
+// of payloads (parsed per call, 250 payloads took over a minute on a loaded machine). Never handed out:
+// callers get copies.
+const parsed = new Map<string, Array<{ name: string; examples: Json[] }>>();
+
+function definitionsOf(file: string): Array<{ name: string; examples: Json[] }> {
+  let definitions = parsed.get(file);
+  if (!definitions) {
+    definitions = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; examples: Json[] }>;
+    parsed.set(file, definitions);
+  }
+  return definitions;
+}
+
+/** Every example of one event, in every GitHub flavour that @octokit/webhooks-examples ships (copies). */
 export function examplesOf(event: string): Array<{ source: string; payload: Json }> {
+  return recorded(event).map(({ source, payload }) => ({ source, payload: structuredClone(payload) }));
+}
+
+// The parsed examples themselves: read only, each caller clones the one it changes.
+function recorded(event: string): Array<{ source: string; payload: Json }> {
   const root = dirname(createRequire(import.meta.url).resolve('@octokit/webhooks-examples/package.json'));
   const out: Array<{ source: string; payload: Json }> = [];
   for (const flavour of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
-    const definitions = JSON.parse(readFileSync(join(root, flavour, 'index.json'), 'utf8')) as Array<{ name: string; examples: Json[] }>;
-    const examples = definitions.find((d) => d.name === event)?.examples ?? [];
+    const examples = definitionsOf(join(root, flavour, 'index.json')).find((d) => d.name === event)?.examples ?? [];
     examples.forEach((payload, i) => out.push({ source: `${flavour}#${i} (${String(payload.action)})`, payload }));
   }
   return out;
@@ -36,7 +54,7 @@ export interface PullRequestShape {
 
 /** A recorded GitHub `pull_request.opened` payload, moved onto the given repository and PR. */
 export function pullRequestPayload(shape: PullRequestShape): Json {
-  const base = examplesOf('pull_request').find((e) => e.source.startsWith('api.github.com') && e.payload.action === 'opened' && e.payload.installation);
+  const base = recorded('pull_request').find((e) => e.source.startsWith('api.github.com') && e.payload.action === 'opened' && e.payload.installation);
   if (!base) throw new Error('@octokit/webhooks-examples has no pull_request.opened example with an installation');
   const p = structuredClone(base.payload);
   const fullName = `${shape.owner}/${shape.repo}`;
@@ -83,7 +101,7 @@ export interface CommentShape {
 
 /** A recorded GitHub `issue_comment.created` payload on a pull request, moved onto the given one. */
 export function issueCommentPayload(shape: CommentShape): Json {
-  const base = examplesOf('issue_comment').find((e) => e.source.startsWith('api.github.com') && e.payload.action === 'created');
+  const base = recorded('issue_comment').find((e) => e.source.startsWith('api.github.com') && e.payload.action === 'created');
   if (!base) throw new Error('@octokit/webhooks-examples has no issue_comment.created example');
   const p = structuredClone(base.payload);
   const fullName = `${shape.owner}/${shape.repo}`;
