@@ -18,9 +18,6 @@ import type { WorkItem } from './reconcile-request.ts';
 const RECORDS = 20;
 // How far back to look for them; an environment untouched for longer is treated as previewd's own.
 const LOOKBACK = 2000;
-// How far back a push for a missing folder looks for the destroy that removed it (a redelivery comes
-// within hours; a destroy further back than this many branch commits no longer stands against it).
-const ABSENT_LOOKBACK = 200;
 
 /** The trigger an item asks the plan with. */
 export function triggerOf(item: WorkItem): Trigger {
@@ -63,8 +60,8 @@ async function countRunning(deps: ReconcileDeps, service: ServiceConfig, app: Ap
 // The newest record first (a walk that stops near the tip); more only when the plan will look further:
 // the deploy a person's (or a sticky) commit undid, or the previous deploy for a rollback. Asking for
 // 20 up front would walk the whole look-back for every folder with fewer commits.
-async function folderRecords(deps: ReconcileDeps, env: EnvRef, item: WorkItem, lookback: number): Promise<PlanFacts['records']> {
-  const first = await deps.store.history(env, { limit: 1, maxCommits: lookback });
+async function folderRecords(deps: ReconcileDeps, env: EnvRef, item: WorkItem): Promise<PlanFacts['records']> {
+  const first = await deps.store.history(env, { limit: 1, maxCommits: LOOKBACK });
   const rollback = item.kind === 'action' && item.action.kind === 'rollback';
   if (!rollback && !(first[0] && isSticky(first[0]))) return first;
   return deps.store.history(env, { limit: RECORDS, maxCommits: LOOKBACK });
@@ -80,10 +77,10 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
   const app = service.ok ? findApp(service.value, env.owner, env.repo) : null;
   const current = await deps.store.readEnvironment(env);
   const read = readPreviewJson(current?.get('preview.json') ?? null, deps.validators.previewJson);
-  // A push, reopen or close for a folder that does not exist: only a recent destroy (or a person's
-  // removal) may stand in its way — a redelivery of the push it removed must not bring it back. The
-  // walk is short: for a new environment it finds nothing, 200 times in a burst of 200 new PRs.
-  const records = await folderRecords(deps, env, item, item.kind === 'sync' && item.override && current === null ? ABSENT_LOOKBACK : LOOKBACK);
+  // A push, reopen or close for a folder that does not exist needs no history (nothing stands in its
+  // way but a destroy or a revert, and it is newer than those); for a new environment the walk would
+  // go the whole look-back for nothing, 200 times in a burst of 200 new PRs.
+  const records = item.kind === 'sync' && item.override && current === null ? [] : await folderRecords(deps, env, item);
   const pull = item.kind === 'sync' ? item.snapshot : await pullForAction(deps, env, item);
   const ctx = installation(item);
   const facts: PlanFacts = {
