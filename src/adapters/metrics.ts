@@ -40,6 +40,19 @@ export function createMetrics(): PrometheusMetrics {
       if (sources.queueDepth) this.set(sources.queueDepth());
     },
   });
+  new Gauge({
+    name: 'previewd_reports_owed', help: 'Pull requests owed a report to GitHub (kept in DATA_DIR across restarts).', registers,
+    collect() {
+      if (sources.reportsOwed) this.set(sources.reportsOwed().count);
+    },
+  });
+  new Gauge({
+    name: 'previewd_reports_oldest_owed_seconds', help: 'How long the pull request owed a report longest has waited (0: none owed).', registers,
+    collect() {
+      const oldest = sources.reportsOwed?.().oldest;
+      this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
+    },
+  });
   const reconcile = new Histogram({
     name: 'previewd_reconcile_duration_seconds', help: 'Time to reconcile one environment.', labelNames: ['result'] as const, registers,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],

@@ -43,6 +43,8 @@ export interface Settings {
   /** `kubeconfig` when KUBECONFIG is set; `inCluster` when Kubernetes' service variables are. Neither: no cluster. */
   cluster: { kubeconfig?: string; inCluster: boolean };
   resyncSchedule: string;
+  /** SHUTDOWN_TIMEOUT: after SIGTERM and the publish, the longest spent on GitHub reports still owed. */
+  shutdownTimeoutMs: number;
   /** null: the write API is off. */
   adminToken: string | null;
   /** ALLOWED_REPOS' owner/repo globs, on top of the registry; absent: whatever the registry has. */
@@ -171,6 +173,7 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
     argocd: { namespace: need(v, 'ARGOCD_NAMESPACE'), applicationSet: need(v, 'ARGOCD_APPLICATIONSET'), ...optional('url', v.ARGOCD_URL?.replace(/\/+$/, '')) },
     cluster: { ...optional('kubeconfig', v.KUBECONFIG), inCluster },
     resyncSchedule: need(v, 'RESYNC_SCHEDULE'),
+    shutdownTimeoutMs: shortDurationMs(need(v, 'SHUTDOWN_TIMEOUT')),
     adminToken: v.ADMIN_TOKEN ?? null,
     ...(v.ALLOWED_REPOS === undefined ? {} : { allowedRepos: v.ALLOWED_REPOS.split(',').map((g) => g.trim()) }),
     ...registryCredentials(v.REGISTRY_CREDENTIALS),
@@ -182,6 +185,15 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
 function registryCredentials(text: string | undefined): { registryCredentials?: RegistryCredentials } {
   const parsed = text === undefined ? null : parseRegistryCredentials(text);
   return parsed?.ok ? { registryCredentials: parsed.credentials } : {};
+}
+
+const SHORT_UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
+
+/** `10s`, `2500ms`, `1m` in milliseconds; the schema's pattern has checked the form. */
+function shortDurationMs(text: string): number {
+  const m = /^(\d+)(ms|s|m)$/.exec(text);
+  if (!m) throw new Error(`settings schema let through a duration it should refuse: ${text}`);
+  return Number(m[1]) * SHORT_UNIT_MS[m[2] as keyof typeof SHORT_UNIT_MS];
 }
 
 /** A variable the schema gives a default, so present after validation; a schema without one is a bug. */

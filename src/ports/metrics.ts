@@ -20,6 +20,8 @@ export interface MetricSources {
   previewStates(): Iterable<string>;
   /** What /readyz would answer now. */
   ready(): boolean;
+  /** Pull requests owed a report (comment, Deployment or commit status behind their state), and since when the oldest is. */
+  reportsOwed(): { count: number; oldest: Date | null };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { backoffDelay, type BackoffPolicy } from '../domain/backoff.ts';
 import { envFolder, envLabel, type EnvRef } from '../domain/environment.ts';
 import type { CommitStatusInput, DeploymentStatusInput, Forge, ForgeReports } from '../ports/forge.ts';
+import type { ReportDebt } from '../ports/report-debt.ts';
 import { isTransient } from './errors.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
 
@@ -27,6 +28,8 @@ export interface PrReporterOptions {
   backoff: BackoffPolicy;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   random?: () => number;
+  /** Where what is owed survives a restart (only when reporting to GitHub); absent: memory only. */
+  debt?: ReportDebt;
 }
 
 export interface PrReporter {
@@ -34,7 +37,12 @@ export interface PrReporter {
   touch(env: EnvRef): void;
   /** Resolves when no report is waiting or running. */
   idle(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Sends what is waiting for at most `budgetMs` (default: until done), then takes no more work.
+   * Resolves with how many PRs were still owed a report when the budget ran out (0: all sent). A
+   * write in flight then is abandoned, not awaited: the process is about to exit.
+   */
+  close(budgetMs?: number): Promise<number>;
 }
 
 interface Memory {
@@ -92,12 +100,17 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
     }, delay);
   }
 
+  // Paid once a run sent everything and no change came in meanwhile (that one is still owed).
+  function paid(m: Memory): void {
+    if (!m.again && m.timer === undefined) options.debt?.paid(m.env);
+  }
+
   async function run(m: Memory): Promise<void> {
     const status = options.status(m.env);
-    if (!status) return;
+    if (!status) return paid(m);
     try {
       const text = await options.compose(status);
-      if (text === null) return;
+      if (text === null) return paid(m);
       if (options.forge === null) {
         if (text.comment !== m.comment) options.log.info({ env: envLabel(m.env), state: text.state }, text.logText);
         m.comment = text.comment;
@@ -105,6 +118,7 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
         await send(options.forge, m, status, text);
       }
       m.attempt = 0;
+      paid(m);
       if (text.recheckAt) {
         const wait = text.recheckAt.getTime() - Date.now();
         // Node fires a timer of more than 2^31-1 ms at once; a recheck that far off waits for the resync.
@@ -113,7 +127,7 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
     } catch (err) {
       if (!isTransient(err)) {
         options.log.error({ env: envLabel(m.env), err }, 'reporting to the pull request failed; will try again on the next change');
-        return;
+        return paid(m);
       }
       options.log.warn({ env: envLabel(m.env), err, attempt: m.attempt }, 'reporting to the pull request failed; retrying');
       schedule(m, backoffDelay(options.backoff, m.attempt++, random));
@@ -160,6 +174,7 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
 
   return {
     touch(env) {
+      if (options.forge !== null) options.debt?.owe(env, options.status(env)?.installationId);
       const key = envFolder(env);
       let m = memory.get(key);
       if (!m) {
@@ -173,9 +188,21 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
       if (!busy()) return Promise.resolve();
       return new Promise((resolve) => waiters.push(resolve));
     },
-    async close() {
-      await this.idle();
+    async close(budgetMs = Number.POSITIVE_INFINITY) {
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<void>((resolve) => {
+        if (Number.isFinite(budgetMs)) timer = setTimeout(resolve, budgetMs);
+      });
+      await Promise.race([this.idle(), budget]);
+      clearTimeout(timer);
       closed = true;
+      let owed = 0;
+      for (const m of memory.values()) {
+        if (m.timer !== undefined || m.running !== undefined) owed++;
+        clearTimeout(m.timer);
+        m.timer = undefined;
+      }
+      return owed;
     },
   };
 }

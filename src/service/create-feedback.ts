@@ -3,6 +3,7 @@ import { gitopsWebUrl } from '../domain/render-comment.ts';
 import type { ApplicationEvent, Cluster } from '../ports/cluster.ts';
 import type { ForgeReports } from '../ports/forge.ts';
 import type { GitOpsStore, PublishResult } from '../ports/gitops-store.ts';
+import type { ReportDebt } from '../ports/report-debt.ts';
 import { composeReport } from '../reconciler/compose-report.ts';
 import { createPrReporter, type PrReporter } from '../reconciler/pr-reporter.ts';
 import type { PreviewStatus } from '../reconciler/preview-status-book.ts';
@@ -17,6 +18,8 @@ export interface FeedbackOptions {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   debounceMs?: number;
   pickupTimeoutMs?: number;
+  /** What the reports owe, kept across restarts. */
+  debt?: ReportDebt;
 }
 
 /** Argo CD's side of the loop: the watch, the refresh patches after a publish, and the PR reports. */
@@ -29,7 +32,8 @@ export interface Feedback {
   /** The state the PR report last gave this status (`ready`, `deploying`…), or the status's own until reported. */
   reportedState(status: PreviewStatus): string;
   idle(): Promise<void>;
-  stop(): Promise<void>;
+  /** Ends the watch, then sends owed reports for at most `budgetMs`; resolves with how many PRs are still owed one. */
+  stop(budgetMs?: number): Promise<number>;
   readonly reporter: PrReporter;
 }
 
@@ -53,6 +57,7 @@ export function createFeedback(options: FeedbackOptions): Feedback {
     debounceMs: options.debounceMs ?? 1000,
     backoff: { baseMs: 1000, maxMs: 60_000 },
     log,
+    ...(options.debt ? { debt: options.debt } : {}),
   });
   // Application name → environment, learned from each Application's source path (its folder).
   const envs = new Map<string, EnvRef>();
@@ -88,9 +93,11 @@ export function createFeedback(options: FeedbackOptions): Feedback {
     },
     notReady: () => (cluster && !cluster.synced() ? ['the watch on Argo CD Applications has not listed them yet'] : []),
     idle: () => reporter.idle(),
-    async stop() {
+    async stop(budgetMs) {
       await cluster?.stop();
-      await reporter.close();
+      const owed = await reporter.close(budgetMs);
+      await options.debt?.flush();
+      return owed;
     },
   };
 }

@@ -22,6 +22,9 @@ import { checksChangedNotWired } from '../http/checks-changed.ts';
 import { createFeedback, type Feedback } from './create-feedback.ts';
 import { inboxJournalPath, openJournalInbox } from '../adapters/inbox/journal-inbox.ts';
 import { replayInbox } from './replay-inbox.ts';
+import { openFileReportDebt, reportDebtPath } from '../adapters/report-debt/file-report-debt.ts';
+import { noReportDebt } from '../ports/report-debt.ts';
+import { reportWhatIsOwed } from './report-what-is-owed.ts';
 import { instrumentStore } from './instrument-store.ts';
 import { createRemoteReachability, type RemoteReachabilityOptions } from './remote-reachability.ts';
 import { createPreviewApi } from './create-preview-api.ts';
@@ -84,6 +87,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   });
   const store = instrumentStore(opened, { metrics, remote });
   const inbox = await openJournalInbox({ path: inboxJournalPath(settings.dataDir), log });
+  // Kept only when reports go to GitHub: without it, they go to the log and nothing is owed.
+  const debt = deps.reports === null ? noReportDebt() : await openFileReportDebt({ path: reportDebtPath(settings.dataDir), log });
   if (created && settings.gitops.kind === 'local') log.info({ dir: settings.gitops.dir }, 'created a local GitOps repository from the skeleton');
   for (const line of describeSettings(settings)) log.info(line);
   const validators = createConfigValidators(deps.assets.schemas);
@@ -113,13 +118,15 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   feedback = createFeedback({
     forge: deps.reports, cluster, store, status: (env) => reconciler.statuses.get(env),
     gitops: { url: settings.gitops.kind === 'remote' ? settings.gitops.url : null, branch: settings.gitops.branch },
-    now, log, ...(deps.reportDebounceMs === undefined ? {} : { debounceMs: deps.reportDebounceMs }),
+    now, log, debt, ...(deps.reportDebounceMs === undefined ? {} : { debounceMs: deps.reportDebounceMs }),
   });
   feedback.start();
   const fb = feedback;
+  let stopping = false;
   const readiness = () => {
     const err = reconciler.publisher.lastError();
     const reasons = [
+      ...(stopping ? ['previewd is stopping (SIGTERM): a new instance takes over'] : []),
       ...(err === null ? [] : [`publishing to the GitOps repository fails: ${err instanceof Error ? err.message : String(err)}`]),
       ...remote.notReady(),
       ...inbox.notReady(),
@@ -130,6 +137,10 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   metrics.sample({
     queueDepth: () => reconciler.queueDepth(), ready: () => readiness().ready,
     previewStates: () => reconciler.statuses.all().map((status) => fb.reportedState(status)),
+    reportsOwed: () => {
+      const owed = debt.owed();
+      return { count: owed.length, oldest: owed[0] ? new Date(owed[0].since) : null };
+    },
   });
   remote.start();
   // Commits a killed process made and could not push were replayed on the fetched tip when the store
@@ -140,6 +151,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const deliveries = createDeliveryLog();
   const handle = routeWebhook(reconciler.enqueue);
   replayInbox({ inbox, handle, deliveries, log });
+  // The PRs a previous run still owed a report: planned again, so their state is known and reported.
+  void reportWhatIsOwed({ debt, lifecycle, enqueue: reconciler.enqueue, log });
   const resync = () => resyncOnce({ store, fetch: () => store.fetch(), registry, lifecycle, statuses: reconciler.statuses, enqueue: reconciler.enqueue, now, log, ...allowedRepos });
   const job = deps.schedule === false ? null : scheduleResync(settings.resyncSchedule, resync, log);
   // A lost webhook costs minutes; without this, a restart would cost up to a whole schedule interval.
@@ -162,13 +175,18 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   async function stop(): Promise<void> {
+    // Load balancers see it at once; the server still answers while what was accepted is published.
+    stopping = true;
+    const budgetMs = settings.shutdownTimeoutMs;
     await job?.stop();
     await remote.stop();
     log.info({ queued: reconciler.queueDepth() }, 'stopping: no new events; finishing and publishing what was accepted');
-    await app.close();
+    // Open connections (a dashboard's live stream) get the same budget; git's publish below does not.
+    if (!(await within(app.close(), budgetMs))) log.warn({ budgetMs }, 'open HTTP connections did not close within SHUTDOWN_TIMEOUT; closing anyway');
     await reconciler.close();
     await inbox.close();
-    await fb.stop();
+    const owed = await fb.stop(budgetMs);
+    if (owed > 0) log.warn({ owed, budgetMs }, 'SHUTDOWN_TIMEOUT reached with pull-request reports still owed; they are sent after the next start');
     log.info({}, 'stopped');
   }
   let url: string;
@@ -181,6 +199,17 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   }
   log.info({ url, webhook: `${url}/webhooks/github` }, 'previewd is listening');
   return { app, url, store, reconciler, feedback: fb, resync, stop };
+}
+
+/** Whether `work` settled within `ms`; it is left running either way. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function generatedSecret(dataDir: string, log: Logger): Promise<string[]> {

@@ -38,6 +38,7 @@ describe('loadSettings: defaults', () => {
       argocd: { namespace: 'argocd', applicationSet: 'previews' },
       cluster: { inCluster: false },
       resyncSchedule: '*/5 * * * *',
+      shutdownTimeoutMs: 10_000,
       adminToken: null,
       logLevel: 'info',
     });
@@ -54,7 +55,7 @@ describe('loadSettings: defaults', () => {
       GITOPS_USERNAME: 'bot', GITOPS_TOKEN: 'gitops-token-1', GITOPS_AUTHOR_NAME: 'Preview Bot', GITOPS_AUTHOR_EMAIL: 'bot@example.com',
       GITHUB_API_URL: 'https://ghe.example.com/api/v3/', GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY: PEM,
       ARGOCD_NAMESPACE: 'argo', ARGOCD_APPLICATIONSET: 'pr.previews', KUBECONFIG: '/etc/kube/config',
-      RESYNC_SCHEDULE: '0 * * * *', ADMIN_TOKEN: 'a'.repeat(32), LOG_LEVEL: 'debug',
+      RESYNC_SCHEDULE: '0 * * * *', SHUTDOWN_TIMEOUT: '45s', ADMIN_TOKEN: 'a'.repeat(32), LOG_LEVEL: 'debug',
     });
     assert.deepEqual(s, {
       port: 8080,
@@ -66,6 +67,7 @@ describe('loadSettings: defaults', () => {
       argocd: { namespace: 'argo', applicationSet: 'pr.previews' },
       cluster: { kubeconfig: '/etc/kube/config', inCluster: false },
       resyncSchedule: '0 * * * *',
+      shutdownTimeoutMs: 45_000,
       adminToken: 'a'.repeat(32),
       logLevel: 'debug',
     });
@@ -89,6 +91,7 @@ describe('loadSettings: defaults', () => {
       ['PORT', '1'], ['PORT', '65535'], ['HOST', '::'], ['HOST', 'localhost'], ['GITOPS_BRANCH', 'release/1.2'],
       ['RESYNC_SCHEDULE', '*/30 * * * * *'], ['RESYNC_SCHEDULE', '0 3 * * MON'], ['ADMIN_TOKEN', 'x'.repeat(16)],
       ['ARGOCD_NAMESPACE', 'a'.repeat(63)], ['LOG_LEVEL', 'silent'], ['GITOPS_AUTHOR_EMAIL', 'ci@localhost'], ['LOG_FORMAT', 'pretty'], ['LOG_FORMAT', 'json'],
+      ['SHUTDOWN_TIMEOUT', '0s'], ['SHUTDOWN_TIMEOUT', '2500ms'], ['SHUTDOWN_TIMEOUT', '1m'],
     ] as const) {
       assert.equal(load({ [name]: value }).ok, true, `${name}=${value}`);
     }
@@ -127,6 +130,8 @@ const BAD: Array<[name: string, value: string, says: RegExp]> = [
   ['KUBECONFIG', '/etc/kube\u0000config', /^KUBECONFIG: "\/etc\/kube\\u0000config" is not a file path/],
   ['RESYNC_SCHEDULE', '61 * * * *', /^RESYNC_SCHEDULE: "61 \* \* \* \*" is not a cron expression/],
   ['RESYNC_SCHEDULE', 'every 5 minutes', /^RESYNC_SCHEDULE:/],
+  ['SHUTDOWN_TIMEOUT', '10', /^SHUTDOWN_TIMEOUT: "10" is not a duration in ms, s or m, such as 10s/],
+  ['SHUTDOWN_TIMEOUT', '1h', /^SHUTDOWN_TIMEOUT:/],
   ['WEBHOOK_SECRET_PREVIOUS', 'old\n', /^WEBHOOK_SECRET_PREVIOUS: the value given \(not shown: it is a secret\) is not text without line breaks/],
   ['WEBHOOK_SECRET_PREVIOUS_UNTIL', '2026-12-01 noon', /^WEBHOOK_SECRET_PREVIOUS_UNTIL: "2026-12-01 noon" is not an RFC 3339 time/],
   ['WEBHOOK_SECRET_PREVIOUS_UNTIL', '2026-12-01T12:00:00', /^WEBHOOK_SECRET_PREVIOUS_UNTIL:/],
@@ -182,7 +187,7 @@ describe('loadSettings: each variable refused, with what is accepted', () => {
 
   test('every variable of the schema has a refusal above', () => {
     const names = Object.keys((SCHEMA as { properties: object }).properties);
-    assert.equal(names.length, 26, names.join(' '));
+    assert.equal(names.length, 27, names.join(' '));
     for (const name of names) assert.ok(BAD.some(([n]) => n === name), name);
   });
 });
