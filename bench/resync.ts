@@ -50,7 +50,9 @@ export async function benchResync(_args: string[]): Promise<void> {
   files.set('previewd.yaml', registry.toString());
   const service = loadServiceConfig(files.get('previewd.yaml') ?? '', validators);
   if (!service.ok) throw new Error('the bench registry is invalid');
-  // The environments as previewd would have committed them: rendered, at the PRs' current heads.
+  // The environments as previewd would have committed them: rendered, at the PRs' current heads, and
+  // created now, so that the TTL (72 h) expires none of them in the measured round, whatever the date.
+  const seededAt = new Date();
   for (let r = 0; r < REPOS; r++) {
     const repo = github.repo(`bench/svc${r}`);
     for (let n = 1; n <= PULLS; n++) {
@@ -58,7 +60,7 @@ export async function benchResync(_args: string[]): Promise<void> {
       const env = { owner: 'bench', repo: `svc${r}`, pr: n };
       const app = findApp(service.value, env.owner, env.repo);
       if (!app) throw new Error('bench/* does not match');
-      const rendered = renderOverlay({ pr: { ...env, sha: sha(r, n), branch: `feature-${n}`, author: 'octocat', now: new Date('2026-11-20T00:00:00Z') }, service: service.value, app, config: { enabled: true }, templates: assets.templates });
+      const rendered = renderOverlay({ pr: { ...env, sha: sha(r, n), branch: `feature-${n}`, author: 'octocat', now: seededAt }, service: service.value, app, config: { enabled: true }, templates: assets.templates });
       if (!rendered.ok) throw new Error('render failed');
       for (const [name, content] of rendered.value.files) files.set(`${rendered.value.folder}/${name}`, content);
     }

@@ -12,6 +12,7 @@ import { githubHeaders } from '../test/helpers/webhook-examples.ts';
 import { monotonicUs, summarizeProfiles, type ProfileSummary, type TimeWindow } from './cpu-profile.ts';
 import { runLoad, type LoadResult } from './http-load.ts';
 import { startBareServer, startPreviewd, type ServerProcess } from './service-process.ts';
+import { parseDocument } from 'yaml';
 import { percentile, round } from './stats.ts';
 import { headSha, paddedPayload, PAYLOAD_BYTES, signedRequest } from './webhook-requests.ts';
 
@@ -215,8 +216,17 @@ function previewShas(bare: string, prs: readonly number[]): Map<number, string |
   return shas;
 }
 
+/** The skeleton with room for the whole burst: the skeleton's `maxPreviews: 20` would put most of it in line. */
+function burstFiles(): Record<string, string> {
+  const files = skeletonFiles();
+  const registry = parseDocument(files['previewd.yaml'] ?? '');
+  registry.setIn(['defaults', 'maxPreviews'], BURST_PRS);
+  files['previewd.yaml'] = registry.toString();
+  return files;
+}
+
 async function measureBurst(work: string, profile: boolean): Promise<Burst> {
-  const remote = await createGitOpsRemote(skeletonFiles());
+  const remote = await createGitOpsRemote(burstFiles());
   let server: ServerProcess | null = null;
   const profileDir = join(work, 'profile-burst');
   try {

@@ -2,7 +2,7 @@ import { PREVIEW_CONFIG_FILE } from '../domain/config-problem.ts';
 import type { AppRegistration, ServiceConfig } from '../domain/config-types.ts';
 import { DEFAULT_PREVIEW_LABEL, hasLabel } from '../domain/decide-preview.ts';
 import type { EnvRef } from '../domain/environment.ts';
-import { findApp } from '../domain/find-app.ts';
+import { appFinder, findApp } from '../domain/find-app.ts';
 import { loadPreviewConfig } from '../domain/load-config.ts';
 import { hasWriteAccess } from '../domain/may-run-commands.ts';
 import { defaultRollbackTarget, isSticky } from '../domain/plan-helpers.ts';
@@ -54,7 +54,8 @@ async function labelApproved(deps: ReconcileDeps, pr: PullRequestSnapshot, servi
 }
 
 async function countRunning(deps: ReconcileDeps, service: ServiceConfig, app: AppRegistration): Promise<number> {
-  return (await deps.store.listEnvironments()).filter((e) => findApp(service, e.env.owner, e.env.repo) === app).length;
+  const find = appFinder(service);
+  return (await deps.store.listEnvironments()).filter((e) => find(e.env.owner, e.env.repo) === app).length;
 }
 
 // The newest record first (a walk that stops near the tip); more only when the plan will look further:
