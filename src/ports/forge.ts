@@ -80,7 +80,12 @@ export interface ForgeReports {
    * `knownId` (a comment id remembered from earlier) saves the search; a stale one is searched again.
    */
   upsertComment(repo: RepoRef, pr: number, marker: string, body: string, ctx?: ForgeContext & { knownId?: number; searchFirst?: boolean }): Promise<{ id: number; action: 'created' | 'updated' | 'unchanged' }>;
-  /** A transient GitHub Deployment of `sha` in `environment`; returns its id. */
+  /**
+   * The id of the newest Deployment of `sha` in `environment`, or null: asked before a create whenever
+   * the reporter does not remember one, so a crash after GitHub's 201 never makes a second one.
+   */
+  findDeployment(repo: RepoRef, input: Pick<DeploymentInput, 'sha' | 'environment'>, ctx?: ForgeContext): Promise<number | null>;
+  /** A GitHub Deployment of `sha` in `environment`; returns its id. */
   createDeployment(repo: RepoRef, input: DeploymentInput, ctx?: ForgeContext): Promise<number>;
   setDeploymentStatus(repo: RepoRef, deploymentId: number, input: DeploymentStatusInput, ctx?: ForgeContext): Promise<void>;
   /** The commit status `context` on `sha`. */

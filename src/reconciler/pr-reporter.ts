@@ -156,7 +156,10 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
       } else {
         let d = m.deployments.get(sha);
         if (!d) {
-          d = { id: await forge.createDeployment(repo, { sha, environment: dep.environment, description: dep.description }, ctx) };
+          // A PR opened in this process's life has none yet; any other may have one that a crash kept
+          // previewd from remembering (its state unknown, so the status below is sent again).
+          const found = status.firstReport === true ? null : await forge.findDeployment(repo, { sha, environment: dep.environment }, ctx);
+          d = { id: found ?? await forge.createDeployment(repo, { sha, environment: dep.environment, description: dep.description }, ctx) };
           m.deployments.set(sha, d);
         }
         if (d.state !== dep.state) {

@@ -151,6 +151,20 @@ describe('ForgeReports on the Octokit forge, against the fake GitHub', () => {
     assert.deepEqual(autoInactive, [['in_progress', false], ['success', true], ['in_progress', false], ['success', true], ['failure', false], ['inactive', false]]);
   });
 
+  test('findDeployment names the newest Deployment of that sha in that environment, and null when there is none', async () => {
+    const reports = forge();
+    const env = 'preview/shop#11';
+    assert.equal(await reports.findDeployment(shop, { sha: SHA1, environment: env }), null);
+    const older = await reports.createDeployment(shop, { sha: SHA1, environment: env, description: 'Preview of #11' });
+    await reports.createDeployment(shop, { sha: SHA2, environment: env, description: 'Preview of #11' });
+    await reports.createDeployment(shop, { sha: SHA1, environment: 'preview/shop#12', description: 'Preview of #12' });
+    assert.equal(await reports.findDeployment(shop, { sha: SHA1, environment: env }), older, 'the other sha and the other PR are not it');
+    const newer = await reports.createDeployment(shop, { sha: SHA1, environment: env, description: 'Preview of #11' });
+    const calls = await requestsOf(() => reports.findDeployment(shop, { sha: SHA1, environment: env }));
+    assert.deepEqual(calls, ['GET repos/list-deployments 200'], 'one GET');
+    assert.equal(await reports.findDeployment(shop, { sha: SHA1, environment: env }), newer);
+  });
+
   test('a commit status (and a deployment status) with a 200-character description is cut to 140, ending in an ellipsis', async () => {
     const reports = forge();
     const long = `Failed: ${'x'.repeat(192)}`;

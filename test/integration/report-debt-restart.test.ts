@@ -84,6 +84,8 @@ describe('feedback that survives: the reports a stop or a kill left owed are sen
         // Committed to git, no cluster to say more: what the first run would have said.
         const comment = github.repo('demo/app').comments(pr).find((c) => c.body.includes('<!-- previewd:'));
         assert.match(comment?.body ?? '', new RegExp(sha(pr).slice(0, 7)), `PR ${pr}'s comment names its sha`);
+        // A kill between GitHub's 201 and previewd remembering the id must not make a second one.
+        assert.equal(deploymentStates(github, pr).length, 1, `PR ${pr} has exactly one Deployment of its sha`);
       }
       await until('nothing owed any more', async () => {
         const now = JSON.parse(await readFile(join(cwd, 'data', 'reports-owed.json'), 'utf8')) as { owed: unknown[] };

@@ -7,12 +7,16 @@ import type { PreviewStatus } from '../../src/reconciler/preview-status-book.ts'
 const env = { owner: 'acme', repo: 'shop', pr: 42 };
 const sha = 'a'.repeat(40);
 
-function recordingForge(failTimes = 0): ForgeReports & { calls: string[] } {
+function recordingForge(failTimes = 0, existing: number | null = null): ForgeReports & { calls: string[] } {
   const calls: string[] = [];
   let failures = failTimes;
   let next = 100;
   return {
     calls,
+    async findDeployment(_repo, input) {
+      calls.push(`find-deployment ${input.sha.slice(0, 3)} ${input.environment}`);
+      return existing;
+    },
     async upsertComment(_repo, _pr, _marker, body, ctx) {
       if (failures-- > 0) throw new ForgeError('GitHub answered 502', true, 502);
       calls.push(`comment ${ctx?.knownId ?? 'new'} ${ctx?.searchFirst === false ? 'no-search' : 'search'} ${body}`);
@@ -41,9 +45,9 @@ function text(state: string, extra: Partial<ReportText> = {}): ReportText {
   };
 }
 
-function reporterWith(forge: ForgeReports | null, states: string[], logs: string[] = []) {
+function reporterWith(forge: ForgeReports | null, states: string[], logs: string[] = [], firstReport = true) {
   let current = 'committed';
-  const status = (): PreviewStatus => ({ env, state: 'committed', sha, firstReport: true, at: '' });
+  const status = (): PreviewStatus => ({ env, state: 'committed', sha, firstReport, at: '' });
   const reporter = createPrReporter({
     forge, status, compose: async () => text(current), debounceMs: 20, backoff: { baseMs: 5, maxMs: 20 },
     log: { info: (_o, msg) => void logs.push(msg), warn: () => undefined, error: () => undefined },
@@ -71,6 +75,26 @@ describe('the PR reporter', () => {
     reporter.touch(env);
     await reporter.idle();
     assert.deepEqual(forge.calls, ['comment 7 search <!-- m -->\ndestroyed', 'deployment-status 100 inactive']);
+  });
+
+  test('a PR not opened in this process\'s life: its Deployment of the sha is looked for first and reused, never made twice', async () => {
+    // As after a kill between GitHub's 201 for the Deployment and previewd remembering its id.
+    const found = recordingForge(0, 55);
+    const restarted = reporterWith(found, [], [], false);
+    restarted.reporter.touch(env);
+    await restarted.reporter.idle();
+    assert.deepEqual(found.calls, ['comment new search <!-- m -->\ncommitted', 'find-deployment aaa preview/shop#42', 'deployment-status 55 in_progress']);
+    found.calls.length = 0;
+    restarted.set('ready');
+    restarted.reporter.touch(env);
+    await restarted.reporter.idle();
+    assert.deepEqual(found.calls, ['comment 7 search <!-- m -->\nready', 'deployment-status 55 success https://x', 'commit-status aaa previewd success'], 'asked once, then remembered');
+
+    const none = recordingForge(0, null);
+    const fresh = reporterWith(none, [], [], false);
+    fresh.reporter.touch(env);
+    await fresh.reporter.idle();
+    assert.deepEqual(none.calls, ['comment new search <!-- m -->\ncommitted', 'find-deployment aaa preview/shop#42', 'deployment aaa preview/shop#42', 'deployment-status 100 in_progress']);
   });
 
   test('a transient GitHub failure is retried with backoff', async () => {

@@ -63,6 +63,9 @@ describe('the PR reporter and its debt', () => {
         forge.comments++;
         return { id: 1, action: 'created' as const };
       },
+      async findDeployment() {
+        return null;
+      },
       async createDeployment() {
         return 1;
       },

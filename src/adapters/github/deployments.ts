@@ -38,6 +38,16 @@ export async function createDeployment(octokit: GitHubClient, repo: RepoRef, inp
 }
 
 /**
+ * The newest Deployment of `sha` in `environment`, or null (one GET, newest first as GitHub lists them).
+ * Asked before creating one whenever previewd has no memory of it: after a crash between GitHub's 201
+ * and previewd remembering the id, the next start finds it instead of making a second Deployment.
+ */
+export async function findDeployment(octokit: GitHubClient, repo: RepoRef, input: Pick<DeploymentInput, 'sha' | 'environment'>): Promise<number | null> {
+  const answer = await octokit.rest.repos.listDeployments({ owner: repo.owner, repo: repo.repo, sha: input.sha, environment: input.environment, per_page: 1 });
+  return answer.data[0]?.id ?? null;
+}
+
+/**
  * Adds a status to a Deployment (one POST). A success sets `auto_inactive`, so the environment's earlier
  * successful Deployments turn inactive with no request of their own; every other state sets it false,
  * since a failing or starting Deployment must not retire the one still serving the preview.

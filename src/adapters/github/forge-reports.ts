@@ -1,5 +1,5 @@
 import type { ForgeReports } from '../../ports/forge.ts';
-import { createDeployment, setDeploymentStatus } from './deployments.ts';
+import { createDeployment, findDeployment, setDeploymentStatus } from './deployments.ts';
 import { fitDescription } from '../../domain/fit-description.ts';
 import { repoName, type ForgeCall } from './forge-call.ts';
 import { upsertComment } from './upsert-comment.ts';
@@ -22,6 +22,11 @@ export function createForgeReports(call: ForgeCall, perPage: number): ForgeRepor
     upsertComment(repo, pr, marker, body, ctx) {
       const options = { perPage, ...(ctx?.knownId === undefined ? {} : { knownId: ctx.knownId }), ...(ctx?.searchFirst === undefined ? {} : { searchFirst: ctx.searchFirst }) };
       return call(`writing previewd's comment on ${repoName(repo)}#${pr}`, repo, ctx, (octokit) => upsertComment(octokit, repo, pr, marker, body, options), COMMENT_ACCESS);
+    },
+
+    findDeployment(repo, input, ctx) {
+      const action = `looking for a Deployment of ${short(input.sha)} to ${input.environment} on ${repoName(repo)}`;
+      return call(action, repo, ctx, (octokit) => findDeployment(octokit, repo, input), DEPLOYMENT_ACCESS);
     },
 
     createDeployment(repo, input, ctx) {
