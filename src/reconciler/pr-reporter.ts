@@ -4,6 +4,8 @@ import type { CommitStatusInput, DeploymentStatusInput, Forge, ForgeReports } fr
 import type { ReportDebt } from '../ports/report-debt.ts';
 import { isTransient } from './errors.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
+import { createReportLine } from './report-line.ts';
+import { sendReport, type SentReport } from './send-report.ts';
 
 /** The words of one report: the comment, and what the Deployment and the commit status should say. */
 export interface ReportText {
@@ -30,6 +32,8 @@ export interface PrReporterOptions {
   random?: () => number;
   /** Where what is owed survives a restart (only when reporting to GitHub); absent: memory only. */
   debt?: ReportDebt;
+  /** Reports sent at once (default 3); the rest wait in the line. */
+  concurrency?: number;
 }
 
 export interface PrReporter {
@@ -45,34 +49,38 @@ export interface PrReporter {
   close(budgetMs?: number): Promise<number>;
 }
 
-interface Memory {
-  env: EnvRef;
-  commentId?: number;
-  comment?: string;
-  /** Deployments by PR head sha, with the last state sent. */
-  deployments: Map<string, { id: number; state?: string }>;
-  /** Commit statuses sent, by sha: `state description`. */
-  statuses: Map<string, string>;
+interface Memory extends SentReport {
   timer?: NodeJS.Timeout;
   running?: Promise<void>;
   again?: boolean;
   attempt: number;
+  /** The closed PR's final report (destroyed) was sent: nothing more goes to it unless it reopens. */
+  final?: boolean;
 }
+
+/** Reports sent at once; more would only wait in the throttling plugin's queue, out of the line's order. */
+const DEFAULT_CONCURRENCY = 3;
 
 /**
  * Keeps each pull request's comment, Deployment and commit status in step with its environment. It
  * writes to GitHub only what changed since it last wrote (nothing for an unchanged comment), so a
  * whole PR lifecycle costs a handful of calls. Its memory is only a cache of what it sent: after a
- * restart, the comment is found again by its marker.
+ * restart, the comment is found again by its marker. Under GitHub's pace, PRs wait in a fair line
+ * (createReportLine): the first word to a PR before a re-wording, each PR once however often it changed.
  */
 export function createPrReporter(options: PrReporterOptions): PrReporter {
   const memory = new Map<string, Memory>();
+  const line = createReportLine<Memory>();
   const random = options.random ?? Math.random;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // Owed by an earlier run: whatever it was, it may have made a comment or a Deployment already.
+  const inherited = new Set((options.debt?.owed() ?? []).map(envFolder));
+  let inFlight = 0;
   let closed = false;
   let waiters: Array<() => void> = [];
 
   function busy(): boolean {
-    return [...memory.values()].some((m) => m.timer !== undefined || m.running !== undefined);
+    return line.size > 0 || [...memory.values()].some((m) => m.timer !== undefined || m.running !== undefined);
   }
   function settle(): void {
     if (busy()) return;
@@ -89,20 +97,32 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
         m.again = true;
         return;
       }
+      line.join(envFolder(m.env), m, m.commentId === undefined && m.comment === undefined);
+      pump();
+    }, delay);
+  }
+
+  function pump(): void {
+    while (!closed && inFlight < concurrency) {
+      const m = line.next();
+      if (!m) break;
+      inFlight++;
       m.running = run(m).finally(() => {
         m.running = undefined;
+        inFlight--;
         if (m.again) {
           m.again = false;
           schedule(m, options.debounceMs);
         }
+        pump();
         settle();
       });
-    }, delay);
+    }
   }
 
   // Paid once a run sent everything and no change came in meanwhile (that one is still owed).
   function paid(m: Memory): void {
-    if (!m.again && m.timer === undefined) options.debt?.paid(m.env);
+    if (!m.again && m.timer === undefined && !line.has(envFolder(m.env))) options.debt?.paid(m.env);
   }
 
   async function run(m: Memory): Promise<void> {
@@ -111,12 +131,16 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
     try {
       const text = await options.compose(status);
       if (text === null) return paid(m);
+      if (text.state !== 'destroyed') m.final = false;
+      else if (m.final === true) return paid(m);
       if (options.forge === null) {
         if (text.comment !== m.comment) options.log.info({ env: envLabel(m.env), state: text.state }, text.logText);
         m.comment = text.comment;
       } else {
-        await send(options.forge, m, status, text);
+        const nothingYet = status.firstReport === true && m.attempt === 0 && !inherited.has(envFolder(m.env));
+        await sendReport(options.forge, m, status, text, { nothingYet, beforeBlindCreate: () => options.debt?.flush() ?? Promise.resolve() });
       }
+      m.final = text.state === 'destroyed';
       m.attempt = 0;
       paid(m);
       if (text.recheckAt) {
@@ -131,47 +155,6 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
       }
       options.log.warn({ env: envLabel(m.env), err, attempt: m.attempt }, 'reporting to the pull request failed; retrying');
       schedule(m, backoffDelay(options.backoff, m.attempt++, random));
-    }
-  }
-
-  async function send(forge: ForgeReports, m: Memory, status: PreviewStatus, text: ReportText): Promise<void> {
-    const repo = { owner: m.env.owner, repo: m.env.repo };
-    const ctx = status.installationId === undefined ? {} : { installationId: status.installationId };
-    const sha = status.sha;
-    if (text.comment !== m.comment) {
-      const searchFirst = m.commentId === undefined && status.firstReport === true ? { searchFirst: false } : {};
-      const known = m.commentId === undefined ? {} : { knownId: m.commentId };
-      const result = await forge.upsertComment(repo, m.env.pr, text.marker, text.comment, { ...ctx, ...known, ...searchFirst });
-      m.commentId = result.id;
-      m.comment = text.comment;
-    }
-    const dep = text.deployment;
-    if (dep && sha) {
-      if (dep.state === 'inactive') {
-        for (const d of m.deployments.values()) {
-          if (d.state === 'inactive') continue;
-          await forge.setDeploymentStatus(repo, d.id, { state: 'inactive', description: dep.description }, ctx);
-          d.state = 'inactive';
-        }
-      } else {
-        let d = m.deployments.get(sha);
-        if (!d) {
-          // A PR opened in this process's life has none yet; any other may have one that a crash kept
-          // previewd from remembering (its state unknown, so the status below is sent again).
-          const found = status.firstReport === true ? null : await forge.findDeployment(repo, { sha, environment: dep.environment }, ctx);
-          d = { id: found ?? await forge.createDeployment(repo, { sha, environment: dep.environment, description: dep.description }, ctx) };
-          m.deployments.set(sha, d);
-        }
-        if (d.state !== dep.state) {
-          await forge.setDeploymentStatus(repo, d.id, { state: dep.state, description: dep.description, ...(dep.url ? { environmentUrl: dep.url } : {}) }, ctx);
-          d.state = dep.state;
-        }
-      }
-    }
-    const cs = text.commitStatus;
-    if (cs && sha && m.statuses.get(sha) !== `${cs.state} ${cs.description}`) {
-      await forge.setCommitStatus(repo, sha, { context: 'previewd', ...cs }, ctx);
-      m.statuses.set(sha, `${cs.state} ${cs.description}`);
     }
   }
 
@@ -200,11 +183,12 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
       clearTimeout(timer);
       closed = true;
       let owed = 0;
-      for (const m of memory.values()) {
-        if (m.timer !== undefined || m.running !== undefined) owed++;
+      for (const [key, m] of memory) {
+        if (m.timer !== undefined || m.running !== undefined || line.has(key)) owed++;
         clearTimeout(m.timer);
         m.timer = undefined;
       }
+      line.clear();
       return owed;
     },
   };
