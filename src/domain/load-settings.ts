@@ -20,7 +20,11 @@ export type GitOpsSettings = { branch: string; author: { name: string; email: st
   | { kind: 'remote'; url: string; username?: string; token?: string }
 );
 
-export type GitHubSettings = { apiUrl: string } & (
+export type GitHubSettings = {
+  apiUrl: string;
+  /** GITHUB_WRITE_INTERVAL: one gap for every write; absent: GitHub's advice (1 s, 3 s for notifying writes). */
+  writeIntervalMs?: number;
+} & (
   | { kind: 'off' }
   | { kind: 'token'; token: string }
   | { kind: 'app'; appId: number; privateKey: string }
@@ -151,11 +155,14 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
       ? { kind: 'local', dir: resolve(dataDir, 'gitops'), branch, author }
       : { kind: 'remote', url, branch, author, ...optional('username', v.GITOPS_USERNAME), ...optional('token', v.GITOPS_TOKEN) };
 
-  const apiUrl = need(v, 'GITHUB_API_URL').replace(/\/+$/, '');
-  let github: GitHubSettings = { kind: 'off', apiUrl };
-  if (v.GITHUB_TOKEN !== undefined) github = { kind: 'token', apiUrl, token: v.GITHUB_TOKEN };
+  const api = {
+    apiUrl: need(v, 'GITHUB_API_URL').replace(/\/+$/, ''),
+    ...(v.GITHUB_WRITE_INTERVAL === undefined ? {} : { writeIntervalMs: shortDurationMs(v.GITHUB_WRITE_INTERVAL) }),
+  };
+  let github: GitHubSettings = { kind: 'off', ...api };
+  if (v.GITHUB_TOKEN !== undefined) github = { kind: 'token', ...api, token: v.GITHUB_TOKEN };
   else if (v.GITHUB_APP_ID !== undefined && v.GITHUB_APP_PRIVATE_KEY !== undefined) {
-    github = { kind: 'app', apiUrl, appId: Number(v.GITHUB_APP_ID), privateKey: v.GITHUB_APP_PRIVATE_KEY };
+    github = { kind: 'app', ...api, appId: Number(v.GITHUB_APP_ID), privateKey: v.GITHUB_APP_PRIVATE_KEY };
   }
 
   // What @kubernetes/client-node's loadFromCluster reads; its token file is checked when connecting.

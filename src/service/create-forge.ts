@@ -9,5 +9,6 @@ export function createForge(github: GitHubSettings, log: GitHubLog, metrics?: Me
   const auth = github.kind === 'token'
     ? { kind: 'token' as const, token: github.token }
     : { kind: 'app' as const, appId: github.appId, privateKey: github.privateKey };
-  return createOctokitForge({ baseUrl: github.apiUrl, auth, log, ...(metrics ? { metrics } : {}) });
+  const throttle = github.writeIntervalMs === undefined ? {} : { throttle: { writeIntervalMs: github.writeIntervalMs } };
+  return createOctokitForge({ baseUrl: github.apiUrl, auth, log, ...throttle, ...(metrics ? { metrics } : {}) });
 }

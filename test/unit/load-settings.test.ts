@@ -55,7 +55,7 @@ describe('loadSettings: defaults', () => {
       GITOPS_USERNAME: 'bot', GITOPS_TOKEN: 'gitops-token-1', GITOPS_AUTHOR_NAME: 'Preview Bot', GITOPS_AUTHOR_EMAIL: 'bot@example.com',
       GITHUB_API_URL: 'https://ghe.example.com/api/v3/', GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY: PEM,
       ARGOCD_NAMESPACE: 'argo', ARGOCD_APPLICATIONSET: 'pr.previews', KUBECONFIG: '/etc/kube/config',
-      RESYNC_SCHEDULE: '0 * * * *', SHUTDOWN_TIMEOUT: '45s', ADMIN_TOKEN: 'a'.repeat(32), LOG_LEVEL: 'debug',
+      RESYNC_SCHEDULE: '0 * * * *', SHUTDOWN_TIMEOUT: '45s', ADMIN_TOKEN: 'a'.repeat(32), LOG_LEVEL: 'debug', GITHUB_WRITE_INTERVAL: '250ms',
     });
     assert.deepEqual(s, {
       port: 8080,
@@ -63,7 +63,7 @@ describe('loadSettings: defaults', () => {
       webhookSecret: 'hook-secret',
       dataDir: '/var/lib/previewd',
       gitops: { kind: 'remote', url: 'https://git.example.com/platform/gitops.git', username: 'bot', token: 'gitops-token-1', branch: 'previews/prod', author: { name: 'Preview Bot', email: 'bot@example.com' } },
-      github: { kind: 'app', apiUrl: 'https://ghe.example.com/api/v3', appId: 123456, privateKey: PEM },
+      github: { kind: 'app', apiUrl: 'https://ghe.example.com/api/v3', writeIntervalMs: 250, appId: 123456, privateKey: PEM },
       argocd: { namespace: 'argo', applicationSet: 'pr.previews' },
       cluster: { kubeconfig: '/etc/kube/config', inCluster: false },
       resyncSchedule: '0 * * * *',
@@ -91,7 +91,7 @@ describe('loadSettings: defaults', () => {
       ['PORT', '1'], ['PORT', '65535'], ['HOST', '::'], ['HOST', 'localhost'], ['GITOPS_BRANCH', 'release/1.2'],
       ['RESYNC_SCHEDULE', '*/30 * * * * *'], ['RESYNC_SCHEDULE', '0 3 * * MON'], ['ADMIN_TOKEN', 'x'.repeat(16)],
       ['ARGOCD_NAMESPACE', 'a'.repeat(63)], ['LOG_LEVEL', 'silent'], ['GITOPS_AUTHOR_EMAIL', 'ci@localhost'], ['LOG_FORMAT', 'pretty'], ['LOG_FORMAT', 'json'],
-      ['SHUTDOWN_TIMEOUT', '0s'], ['SHUTDOWN_TIMEOUT', '2500ms'], ['SHUTDOWN_TIMEOUT', '1m'],
+      ['SHUTDOWN_TIMEOUT', '0s'], ['SHUTDOWN_TIMEOUT', '2500ms'], ['SHUTDOWN_TIMEOUT', '1m'], ['GITHUB_WRITE_INTERVAL', '0s'], ['GITHUB_WRITE_INTERVAL', '3s'],
     ] as const) {
       assert.equal(load({ [name]: value }).ok, true, `${name}=${value}`);
     }
@@ -132,6 +132,7 @@ const BAD: Array<[name: string, value: string, says: RegExp]> = [
   ['RESYNC_SCHEDULE', 'every 5 minutes', /^RESYNC_SCHEDULE:/],
   ['SHUTDOWN_TIMEOUT', '10', /^SHUTDOWN_TIMEOUT: "10" is not a duration in ms, s or m, such as 10s/],
   ['SHUTDOWN_TIMEOUT', '1h', /^SHUTDOWN_TIMEOUT:/],
+  ['GITHUB_WRITE_INTERVAL', '1', /^GITHUB_WRITE_INTERVAL: "1" is not a duration in ms, s or m, such as 250ms/],
   ['WEBHOOK_SECRET_PREVIOUS', 'old\n', /^WEBHOOK_SECRET_PREVIOUS: the value given \(not shown: it is a secret\) is not text without line breaks/],
   ['WEBHOOK_SECRET_PREVIOUS_UNTIL', '2026-12-01 noon', /^WEBHOOK_SECRET_PREVIOUS_UNTIL: "2026-12-01 noon" is not an RFC 3339 time/],
   ['WEBHOOK_SECRET_PREVIOUS_UNTIL', '2026-12-01T12:00:00', /^WEBHOOK_SECRET_PREVIOUS_UNTIL:/],
@@ -187,7 +188,7 @@ describe('loadSettings: each variable refused, with what is accepted', () => {
 
   test('every variable of the schema has a refusal above', () => {
     const names = Object.keys((SCHEMA as { properties: object }).properties);
-    assert.equal(names.length, 27, names.join(' '));
+    assert.equal(names.length, 28, names.join(' '));
     for (const name of names) assert.ok(BAD.some(([n]) => n === name), name);
   });
 });
