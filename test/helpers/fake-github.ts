@@ -19,7 +19,7 @@ import { statusRoutes } from './fake-github/routes/status-routes.ts';
 import { createState, ensureRepo, type FakeGitHubState } from './fake-github/state.ts';
 
 export { githubSpecPath, loadGitHubSpec, type GitHubSpec } from './fake-github/github-spec.ts';
-export { primaryRateLimit, secondaryRateLimit, serverError, type Fault } from './fake-github/faults.ts';
+export { lostAnswer, primaryRateLimit, secondaryRateLimit, serverError, type Fault } from './fake-github/faults.ts';
 export type { RecordedRequest, Violation } from './fake-github/handle-request.ts';
 export type { CheckRunInput, CiStatusInput, FakeRepo, PullFileInput } from './fake-github/repo-handle.ts';
 export type { FakePull, FakePullInput } from './fake-github/pull-state.ts';
@@ -51,6 +51,8 @@ export interface FakeGitHub {
   addApp(app: { appId: number; key: KeyObject | string; slug?: string; installations?: Record<number, string> }): void;
   /** Requests for one operation (`repos/get-content`). */
   requestsFor(operationId: string): RecordedRequest[];
+  /** Requests a `lostAnswer()` fault let GitHub carry out and then never answered. */
+  readonly lost: RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function createFakeGitHub(options: FakeGitHubOptions = {}): Promise
     faults: [] as PendingFault[],
     requests: [],
     violations: [],
+    lost: [],
     rateLimits: createRateLimitBook(),
     baseUrl: () => baseUrl,
     now: options.now ?? (() => new Date()),
@@ -107,6 +110,7 @@ export async function createFakeGitHub(options: FakeGitHubOptions = {}): Promise
       core.state.apps.set(app.appId, { appId: app.appId, slug: app.slug ?? `app-${app.appId}`, publicKey, installations });
     },
     requestsFor: (operationId) => core.requests.filter((r) => r.operationId === operationId),
+    lost: core.lost,
     close: () => new Promise<void>((resolve, reject) => {
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));

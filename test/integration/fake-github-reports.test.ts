@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { Octokit } from '@octokit/rest';
-import { createFakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
+import { createFakeGitHub, lostAnswer, type FakeGitHub } from '../helpers/fake-github.ts';
 
 const TOKEN = 'ghp_fakeReportsTestToken0123456789abcdefA';
 const SHA = 'abcdefabcdefabcdefabcdefabcdefabcdefabcd';
@@ -38,6 +38,18 @@ describe('fake GitHub: comments, reactions and deployments as GitHub serves them
     const tooLong = await octokit.rest.issues.createComment({ ...o, issue_number: 20, body: 'x'.repeat(65537) }).catch((e: unknown) => e as { status: number; response: { data: unknown } });
     assert.equal(tooLong.status, 422);
     assert.deepEqual((tooLong.response.data as { errors: unknown }).errors, [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }]);
+  });
+
+  test('a lost answer: the comment is made as GitHub would make it, and the client never hears back', async () => {
+    github.failNext('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', lostAnswer());
+    const url = `${github.url}/repos/acme/shop/issues/21/comments`;
+    const headers = { authorization: `token ${TOKEN}`, 'user-agent': 'previewd-test', 'content-type': 'application/json', accept: 'application/vnd.github+json' };
+    await assert.rejects(fetch(url, { method: 'POST', headers, body: JSON.stringify({ body: 'once' }), signal: AbortSignal.timeout(1000) }), { name: 'TimeoutError' });
+    assert.deepEqual(github.repo('acme/shop').comments(21).map((c) => c.body), ['once'], 'GitHub made the comment');
+    assert.deepEqual(github.lost.map((r) => [r.method, r.path, r.status]), [['POST', '/repos/acme/shop/issues/21/comments', 201]]);
+    // The fault was used up: the next create is answered.
+    const second = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ body: 'twice' }) });
+    assert.equal(second.status, 201);
   });
 
   test('reactions on a comment: 201 once, 200 for the same again, counted on the comment, listed by content', async () => {

@@ -1,58 +1,44 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { createFakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
+import { deploymentStateFor } from '../../src/domain/report-calls.ts';
+import { createFakeGitHub } from '../helpers/fake-github.ts';
 import { freePort } from '../helpers/free-port.ts';
-import { git } from '../helpers/git-cli.ts';
-import { createGitOpsRemote, type GitOpsRemote } from '../helpers/gitops-remote.ts';
+import { createGitOpsRemote } from '../helpers/gitops-remote.ts';
 import { deliverTo, startPreviewdProcess, type PreviewdProcess } from '../helpers/previewd-process.ts';
+import { deploymentStates, environmentsOnRemote, owedInRecord, previewdComments, until } from '../helpers/report-assertions.ts';
 import { skeletonFiles } from '../helpers/skeleton-files.ts';
 import { pullRequestPayload } from '../helpers/webhook-examples.ts';
 
 const SECRET = 'report-debt-webhook-secret';
 const TOKEN = 'ghp_reportDebtToken0123456789abcdefABCDEF';
-const PRS = 6;
+const PRS = 10;
 const sha = (pr: number) => `d${pr.toString(16).padStart(39, '0')}`;
 const prs = Array.from({ length: PRS }, (_, i) => i + 1);
 
-async function until(what: string, check: () => Promise<boolean> | boolean, ms: number, log: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}:\n${log().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function environments(remote: GitOpsRemote): Promise<number> {
-  const listing = await git(remote.bare, ['ls-tree', '-r', '--name-only', 'main', 'previews/demo/app']).catch(() => '');
-  return [...listing.matchAll(/pr-\d+\/preview\.json/g)].length;
-}
-
-/** Each PR's previewd comments (by the marker every one carries). */
-function previewdComments(github: FakeGitHub, pr: number): number {
-  return github.repo('demo/app').comments(pr).filter((c) => c.body.includes('<!-- previewd:')).length;
-}
-
-/** The latest status of the PR's Deployments of its head sha (one per Deployment; none: not deployed). */
-function deploymentStates(github: FakeGitHub, pr: number): string[] {
-  const repo = github.repo('demo/app');
-  return repo.deployments().filter((d) => d.sha === sha(pr)).map((d) => repo.deploymentStatuses(d.id).at(-1)?.state ?? 'none');
+/** What the API says each PR's state is, and what its Deployment's latest status must then be. */
+async function expectedDeploymentState(url: string, pr: number): Promise<string | null> {
+  const view = (await (await fetch(`${url}/api/previews/demo/app/${pr}`)).json()) as { state: Parameters<typeof deploymentStateFor>[0] };
+  return deploymentStateFor(view.state);
 }
 
 describe('feedback that survives: the reports a stop or a kill left owed are sent after the next start', () => {
-  test('SIGTERM exits 0 within SHUTDOWN_TIMEOUT with reports owed; kill -9 mid-reports; each restart reports every PR, one comment each, without a new event', { timeout: 240_000 }, async () => {
+  test('10 PRs, SIGTERM right after their 202s: every commit on the remote, exit 0 within SHUTDOWN_TIMEOUT with reports owed; kill -9 mid-reports; each restart reports every PR, one comment each, without a new event', { timeout: 240_000 }, async () => {
     const github = await createFakeGitHub();
     const remote = await createGitOpsRemote(skeletonFiles());
     const cwd = await mkdtemp(join(tmpdir(), 'previewd-report-debt-'));
+    const dataDir = join(cwd, 'data');
     let proc: PreviewdProcess | undefined;
     try {
       github.addToken(TOKEN);
       for (const pr of prs) github.repo('demo/app').setPull(pr, { state: 'open', headSha: sha(pr), headRef: `feature-${pr}`, user: 'alice' });
+      // A gap of 300 ms between writes (GitHub's own pace, 1 s and 3 s, would make this test minutes long)
+      // still leaves most of the 10 PRs' 40 writes owed when SIGTERM comes with a 1 s budget.
       const env = {
-        PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: join(cwd, 'data'), WEBHOOK_SECRET: SECRET, GITOPS_REPO_URL: remote.url,
-        GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, SHUTDOWN_TIMEOUT: '1s', LOG_LEVEL: 'info',
+        PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET, GITOPS_REPO_URL: remote.url,
+        GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WRITE_INTERVAL: '300ms', SHUTDOWN_TIMEOUT: '1s', LOG_LEVEL: 'info',
       };
       proc = await startPreviewdProcess(env, cwd);
       const first = proc;
@@ -60,37 +46,32 @@ describe('feedback that survives: the reports a stop or a kill left owed are sen
         const answer = await deliverTo(first.url, SECRET, 'pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr, sha: sha(pr), author: 'alice' }), `open-${pr}`);
         assert.deepEqual(answer, { status: 202 });
       }
-      await until('every environment on the remote', async () => (await environments(remote)) === PRS, 60_000, first.log);
-      // GitHub's pace (3 s between comments) leaves most of the reports owed when SIGTERM comes.
       const code = await first.stop(40_000);
       assert.equal(code, 0, `exit 0 after SHUTDOWN_TIMEOUT, not a SIGKILL:\n${first.log().slice(-4000)}`);
       proc = undefined;
+      assert.equal(await environmentsOnRemote(remote), PRS, 'what was accepted was published before the exit');
       assert.match(first.log(), /SHUTDOWN_TIMEOUT reached with pull-request reports still owed/);
-      const unreported = prs.filter((pr) => previewdComments(github, pr) === 0);
+      const unreported = prs.filter((pr) => previewdComments(github, pr).length === 0);
       assert.ok(unreported.length > 0, 'the stop left PRs without a comment (the precondition of the restart)');
-      const record = JSON.parse(await readFile(join(cwd, 'data', 'reports-owed.json'), 'utf8')) as { owed: Array<{ pr: number }> };
-      for (const pr of unreported) assert.ok(record.owed.some((o) => o.pr === pr), `PR ${pr} is in the record of what is owed`);
+      const record = await owedInRecord(dataDir);
+      for (const pr of unreported) assert.ok(record.includes(pr), `PR ${pr} is in the record of what is owed`);
 
       // A restart, no event: the record is what brings the reports. Killed once mid-way, then again.
       proc = await startPreviewdProcess(env, cwd);
       const second = proc;
-      await until('a report sent after the restart', () => prs.some((pr) => unreported.includes(pr) && previewdComments(github, pr) === 1), 60_000, second.log);
+      await until('a report sent after the restart', () => unreported.some((pr) => previewdComments(github, pr).length === 1), 60_000, second.log);
       await second.kill9();
       proc = await startPreviewdProcess(env, cwd);
       const third = proc;
-      await until('every PR reported: a comment and a Deployment of its sha', () => prs.every((pr) => previewdComments(github, pr) >= 1 && deploymentStates(github, pr).some((s) => s !== 'none')), 150_000, third.log);
+      await until('every PR reported: a comment and a Deployment of its sha', () => prs.every((pr) => previewdComments(github, pr).length >= 1 && deploymentStates(github, sha(pr)).some((s) => s !== 'none')), 150_000, third.log);
+      await until('nothing owed any more', async () => (await owedInRecord(dataDir)).length === 0, 60_000, third.log);
       for (const pr of prs) {
-        assert.equal(previewdComments(github, pr), 1, `PR ${pr} has exactly one previewd comment`);
-        // Committed to git, no cluster to say more: what the first run would have said.
-        const comment = github.repo('demo/app').comments(pr).find((c) => c.body.includes('<!-- previewd:'));
-        assert.match(comment?.body ?? '', new RegExp(sha(pr).slice(0, 7)), `PR ${pr}'s comment names its sha`);
+        const comments = previewdComments(github, pr);
+        assert.equal(comments.length, 1, `PR ${pr} has exactly one previewd comment`);
+        assert.match(comments[0] ?? '', new RegExp(sha(pr).slice(0, 7)), `PR ${pr}'s comment names its sha`);
         // A kill between GitHub's 201 and previewd remembering the id must not make a second one.
-        assert.equal(deploymentStates(github, pr).length, 1, `PR ${pr} has exactly one Deployment of its sha`);
+        assert.deepEqual(deploymentStates(github, sha(pr)), [await expectedDeploymentState(third.url, pr)], `PR ${pr}: one Deployment of its sha, its latest status the state previewd shows`);
       }
-      await until('nothing owed any more', async () => {
-        const now = JSON.parse(await readFile(join(cwd, 'data', 'reports-owed.json'), 'utf8')) as { owed: unknown[] };
-        return now.owed.length === 0;
-      }, 60_000, third.log);
       const metrics = await (await fetch(`${third.url}/metrics`)).text();
       assert.match(metrics, /^previewd_reports_owed 0$/m);
       assert.match(metrics, /^previewd_reports_oldest_owed_seconds 0$/m);

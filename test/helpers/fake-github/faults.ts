@@ -10,6 +10,16 @@ export interface Fault {
   reset?: boolean;
   /** Never answer (until the client gives up or the fake closes): a timeout on the client's side. */
   hang?: boolean;
+  /**
+   * Carry the request out as GitHub would, then never answer: GitHub acted (a comment exists), the
+   * client saw a timeout (a proxy that dropped the answer, a client killed before it read it).
+   */
+  loseAnswer?: boolean;
+}
+
+/** The request is carried out and its answer lost, `times` times. */
+export function lostAnswer(times = 1): Fault {
+  return { status: 0, loseAnswer: true, times };
 }
 
 /** A fault waiting for matching requests. */

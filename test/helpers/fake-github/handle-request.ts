@@ -45,6 +45,8 @@ export interface FakeCore {
   faults: PendingFault[];
   requests: RecordedRequest[];
   violations: Violation[];
+  /** Requests carried out whose answers a `loseAnswer` fault kept, with the status GitHub gave them. */
+  lost: RecordedRequest[];
   rateLimits: RateLimitBook;
   baseUrl(): string;
   now(): Date;
@@ -135,6 +137,8 @@ export async function handleRequest(core: FakeCore, req: IncomingMessage, res: S
   if (fault) {
     fault.remaining -= 1;
     if (fault.remaining <= 0) core.faults.splice(core.faults.indexOf(fault), 1);
+  }
+  if (fault && !fault.fault.loseAnswer) {
     if (fault.fault.hang) {
       record.status = -1;
       return;
@@ -165,6 +169,12 @@ export async function handleRequest(core: FakeCore, req: IncomingMessage, res: S
   }
   const shape = validator.response(result.status, result.body);
   if (shape.length) core.violations.push({ method, path: record.path, kind: 'response', status: result.status, problems: shape.slice(0, 20) });
+  if (fault?.fault.loseAnswer) {
+    // Done, and the answer never leaves: the status says what GitHub did, -1 that nobody heard it.
+    record.status = -1;
+    core.lost.push({ ...record, status: result.status });
+    return;
+  }
   // Checked as the 200 it would be; then a matching If-None-Match makes it a 304.
   answer(record.identity === undefined ? result : conditionalAnswer(method, req.headers, record.identity, result));
 }
