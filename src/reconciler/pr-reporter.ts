@@ -34,6 +34,11 @@ export interface PrReporterOptions {
   debt?: ReportDebt;
   /** Reports sent at once (default 3); the rest wait in the line. */
   concurrency?: number;
+  /**
+   * While true, reports wait in the line (checked again every 250 ms): what they would say is not
+   * known yet, such as before the watch's first list of Applications after a start.
+   */
+  hold?: () => boolean;
 }
 
 export interface PrReporter {
@@ -102,7 +107,15 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
     }, delay);
   }
 
+  let held: NodeJS.Timeout | undefined;
   function pump(): void {
+    if (options.hold?.() === true) {
+      held ??= setTimeout(() => {
+        held = undefined;
+        pump();
+      }, 250);
+      return;
+    }
     while (!closed && inFlight < concurrency) {
       const m = line.next();
       if (!m) break;
@@ -182,6 +195,7 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
       await Promise.race([this.idle(), budget]);
       clearTimeout(timer);
       closed = true;
+      clearTimeout(held);
       let owed = 0;
       for (const [key, m] of memory) {
         if (m.timer !== undefined || m.running !== undefined || line.has(key)) owed++;

@@ -20,6 +20,8 @@ export interface FeedbackOptions {
   pickupTimeoutMs?: number;
   /** What the reports owe, kept across restarts. */
   debt?: ReportDebt;
+  /** How long reports wait for the watch's first list of Applications after the start (default 30 s). */
+  firstListWaitMs?: number;
 }
 
 /** Argo CD's side of the loop: the watch, the refresh patches after a publish, and the PR reports. */
@@ -46,7 +48,11 @@ export function createFeedback(options: FeedbackOptions): Feedback {
     gitopsBranch: options.gitops.branch, now: options.now,
     ...(options.pickupTimeoutMs === undefined ? {} : { pickupTimeoutMs: options.pickupTimeoutMs }),
   });
+  // Until the watch's first list, a report would guess the Application's state (a ready preview
+  // reported as waiting for Argo CD, then corrected); a watch that cannot list stops holding them.
+  const holdUntil = Date.now() + (options.firstListWaitMs ?? 30_000);
   const reporter = createPrReporter({
+    hold: () => cluster !== null && !cluster.synced() && Date.now() < holdUntil,
     forge: options.forge,
     status: options.status,
     async compose(status) {

@@ -57,13 +57,13 @@ function textFor(status: PreviewStatus, words: Map<string, string>): ReportText 
   };
 }
 
-function reporterFor(forge: ForgeReports, options: { concurrency?: number; debt?: ReportDebt; firstReport?: boolean } = {}) {
+function reporterFor(forge: ForgeReports, options: { concurrency?: number; debt?: ReportDebt; firstReport?: boolean; hold?: () => boolean } = {}) {
   const words = new Map<string, string>();
   const status = (env: EnvRef): PreviewStatus => ({ env, state: 'committed', sha, firstReport: options.firstReport ?? true, at: '' });
   const reporter = createPrReporter({
     forge, status, compose: async (s) => textFor(s, words), debounceMs: 5, backoff: { baseMs: 5, maxMs: 10 },
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    concurrency: options.concurrency ?? 1, ...(options.debt ? { debt: options.debt } : {}),
+    concurrency: options.concurrency ?? 1, ...(options.debt ? { debt: options.debt } : {}), ...(options.hold ? { hold: options.hold } : {}),
   });
   return { reporter, say: (env: EnvRef, words_: string) => void words.set(envFolder(env), words_) };
 }
@@ -167,5 +167,31 @@ describe('the PR reporter under GitHub\'s pace', () => {
     await reporter.idle();
     assert.deepEqual(github.writes, ['#6 found', '#7 create committed']);
     assert.deepEqual(flushed, ['owe #6', 'owe #7', 'flush'], 'only the blind create of #7 waited for the record');
+  });
+
+  test('held (the watch has not listed the Applications yet): nothing is sent until the hold ends, then each PR once', async () => {
+    const github = gatedForge();
+    let holding = true;
+    const { reporter, say } = reporterFor(github.forge, { hold: () => holding, concurrency: 3 });
+    reporter.touch(pr(1));
+    reporter.touch(pr(2));
+    await new Promise((r) => setTimeout(r, 300));
+    say(pr(1), 'ready');
+    reporter.touch(pr(1));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(github.writes, [], 'nothing sent while held');
+    holding = false;
+    await reporter.idle();
+    assert.deepEqual(github.writes.sort(), ['#1 create ready', '#2 create committed']);
+  });
+
+  test('close() counts what is still held as owed', async () => {
+    const github = gatedForge();
+    const { reporter } = reporterFor(github.forge, { hold: () => true });
+    reporter.touch(pr(1));
+    reporter.touch(pr(2));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await reporter.close(100), 2);
+    assert.deepEqual(github.writes, []);
   });
 });
