@@ -7,11 +7,12 @@ import { createFreshView } from './fresh-view.ts';
 import { createPreviewStatusBook, type PreviewStatus, type PreviewStatusBook } from './preview-status-book.ts';
 import { createPublisher, type Publisher, type PublisherLogger } from './publisher.ts';
 import { reconcilePreview, type ReconcileDeps, type ReconcileLogger } from './reconcile-preview.ts';
+import { createKeyedLock } from './keyed-lock.ts';
 import { createWaitingLine } from './waiting-line.ts';
 import { mergeRequests, type ReconcileRequest } from './reconcile-request.ts';
 import { createWorkQueue } from './work-queue.ts';
 
-export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log' | 'waiting' | 'enqueue' | 'lifecycle' | 'fresh' | 'hooks'> {
+export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log' | 'waiting' | 'slots' | 'enqueue' | 'lifecycle' | 'fresh' | 'hooks'> {
   lifecycle?: ReconcileDeps['lifecycle'];
   log: ReconcileLogger & PublisherLogger & { error(obj: object, msg: string): void };
   /** Environments worked on at once (the store serializes the commits themselves). */
@@ -75,7 +76,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   });
   const view = createFreshView({ store: options.store, maxAgeMs: options.fetchIntervalMs ?? 2000, onConflicts: replanner.conflicts, log: options.log });
   const deps: ReconcileDeps = {
-    ...options, lifecycle: options.lifecycle ?? null, publisher, statuses, waiting: createWaitingLine(),
+    ...options, lifecycle: options.lifecycle ?? null, publisher, statuses, waiting: createWaitingLine(), slots: createKeyedLock(),
     enqueue: (req) => void queueRef.enqueue(req), fresh: view.fresh, hooks: replanner,
   };
   const queue = createWorkQueue<ReconcileRequest>({

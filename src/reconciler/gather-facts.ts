@@ -71,9 +71,10 @@ async function folderRecords(deps: ReconcileDeps, env: EnvRef, item: WorkItem): 
 /**
  * Everything the plan needs about one environment, from the GitOps tip as it is now (the caller has
  * fetched when the view may be stale), GitHub and the registry. What costs a GitHub call is asked only
- * when it can matter to the plan.
+ * when it can matter to the plan. For a new environment of an app, the app's slot lock is taken before
+ * its environments are counted and pushed onto `held`: the caller frees it once the plan is applied.
  */
-export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkItem): Promise<PlanFacts> {
+export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkItem, held?: Array<() => void>): Promise<PlanFacts> {
   const service = await deps.registry.load();
   const app = service.ok ? findApp(service.value, env.owner, env.repo) : null;
   const current = await deps.store.readEnvironment(env);
@@ -110,6 +111,8 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
     const paths = facts.config?.ok ? facts.config.value.paths : undefined;
     if (paths?.length && deps.forge) facts.changedFiles = await deps.forge.listPullRequestFiles(pull, pull.pr, ctx);
     if (current === null) {
+      // Held until the caller has applied the plan (a commit counted by the next holder, or a place in line).
+      held?.push(await deps.slots.acquire(app.name ?? app.repo));
       facts.running = await countRunning(deps, service.value, app);
       facts.waitingAhead = deps.waiting.ahead(app.name ?? app.repo, env);
     }

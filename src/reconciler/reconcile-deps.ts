@@ -6,6 +6,7 @@ import type { PreviewStatusBook } from './preview-status-book.ts';
 import type { Publisher } from './publisher.ts';
 import type { ReconcileRequest, WorkItem } from './reconcile-request.ts';
 import type { RegistryReader } from './registry-reader.ts';
+import type { KeyedLock } from './keyed-lock.ts';
 import type { WaitingLine } from './waiting-line.ts';
 
 export interface ReconcileLogger {
@@ -35,6 +36,11 @@ export interface ReconcileDeps {
   publisher: Pick<Publisher, 'kick'>;
   statuses: PreviewStatusBook;
   waiting: WaitingLine;
+  /**
+   * Held by app from counting its environments (`maxPreviews`) until the new environment's commit is
+   * made: concurrent opens of one app would otherwise each count the same free slot.
+   */
+  slots: KeyedLock;
   now: () => Date;
   log: ReconcileLogger;
   /** ALLOWED_REPOS' globs; absent: every repository the registry has. */

@@ -41,9 +41,17 @@ export async function reconcilePreview(deps: ReconcileDeps, req: ReconcileReques
 /** Gather → plan → apply, for one item. */
 async function step(deps: ReconcileDeps, req: ReconcileRequest, item: WorkItem, log: ReconcileLogger): Promise<ActionOutcome> {
   await deps.fresh();
-  const facts = await gatherFacts(deps, req.env, item);
-  const decided = plan(facts, triggerOf(item));
-  const outcome = await applyPlan(deps, deps.hooks, facts, item, decided, log);
+  // The app's slot lock, when gathering took it for a new environment: freed once the plan is applied.
+  const held: Array<() => void> = [];
+  let decided: ReturnType<typeof plan>;
+  let outcome: ActionOutcome;
+  try {
+    const facts = await gatherFacts(deps, req.env, item, held);
+    decided = plan(facts, triggerOf(item));
+    outcome = await applyPlan(deps, deps.hooks, facts, item, decided, log);
+  } finally {
+    for (const free of held) free();
+  }
   // A commit settles once published, a wait once out of line; anything else is settled now.
   if (outcome.status !== 'committed' && decided.kind !== 'wait') deps.hooks.settled(item);
   return outcome;
