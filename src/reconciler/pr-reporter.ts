@@ -1,24 +1,13 @@
 import { backoffDelay, type BackoffPolicy } from '../domain/backoff.ts';
 import { envFolder, envLabel, type EnvRef } from '../domain/environment.ts';
-import type { CommitStatusInput, DeploymentStatusInput, Forge, ForgeReports } from '../ports/forge.ts';
+import type { Forge, ForgeReports } from '../ports/forge.ts';
 import type { ReportDebt } from '../ports/report-debt.ts';
 import { isTransient } from './errors.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
 import { createReportLine } from './report-line.ts';
-import { sendReport, type SentReport } from './send-report.ts';
+import { sendReport, type ReportText, type SentReport } from './send-report.ts';
 
-/** The words of one report: the comment, and what the Deployment and the commit status should say. */
-export interface ReportText {
-  marker: string;
-  comment: string;
-  /** The same, as one paragraph for the log when GitHub reporting is off. */
-  logText: string;
-  state: string;
-  deployment: (Pick<DeploymentStatusInput, 'state' | 'description'> & { environment: string; url?: string }) | null;
-  commitStatus: (Omit<CommitStatusInput, 'context'> & { context?: string }) | null;
-  /** Ask again at this time even if nothing happens (a pick-up deadline). */
-  recheckAt?: Date;
-}
+export type { ReportText } from './send-report.ts';
 
 export interface PrReporterOptions {
   /** null: GitHub reporting is off; the text goes to the log, once per change. */

@@ -1,7 +1,19 @@
 import type { EnvRef } from '../domain/environment.ts';
-import type { ForgeReports } from '../ports/forge.ts';
-import type { ReportText } from './pr-reporter.ts';
+import type { CommitStatusInput, DeploymentStatusInput, ForgeReports } from '../ports/forge.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
+
+/** The words of one report: the comment, and what the Deployment and the commit status should say. */
+export interface ReportText {
+  marker: string;
+  comment: string;
+  /** The same, as one paragraph for the log when GitHub reporting is off. */
+  logText: string;
+  state: string;
+  deployment: (Pick<DeploymentStatusInput, 'state' | 'description'> & { environment: string; url?: string }) | null;
+  commitStatus: (Omit<CommitStatusInput, 'context'> & { context?: string }) | null;
+  /** Ask again at this time even if nothing happens (a pick-up deadline). */
+  recheckAt?: Date;
+}
 
 /** What previewd sent one PR in this process's life: a cache, never the truth (GitHub is). */
 export interface SentReport {
