@@ -93,6 +93,10 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retry = options.retry ?? { attempts: 8, baseMs: 50, maxMs: 2000 };
+  // Two locks, always taken in this order: `pushing` for what talks to the remote and moves the base
+  // (a push, a fetch and the replay after it), `serial` for every change to the local refs. A commit
+  // needs only `serial`, so it never waits for the network.
+  const pushing = createSerial();
   const serial = createSerial();
   // The newest local commit and the remote tip it is built on. Readers use `tip` without waiting;
   // objects are immutable, so a reader holding an old id still reads a consistent tree.
@@ -179,11 +183,15 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
     const result = nothing();
     const origin = new Map<string, string>();
     for (let attempt = 0; attempt < retry.attempts; attempt++) {
-      if (tip === null || tip === base) return withLanded(result);
-      const chain = await unpublishedChain(ctx, tip, base);
-      const outcome = await transport.push(base, tip, () => newObjects(ctx, chain));
+      // What to push is taken under the writers' lock; the push goes out without it, so commits keep
+      // landing meanwhile. They descend from what is pushed (nothing else moves the tip while the push
+      // lock is held) and go with the next push.
+      const pending = await serial.run(async () => (tip === null || tip === base ? null : { from: base, to: tip, chain: await unpublishedChain(ctx, tip, base) }));
+      if (pending === null) return withLanded(result);
+      const { from, to, chain } = pending;
+      const outcome = await transport.push(from, to, () => newObjects(ctx, chain));
       if (outcome === 'ok') {
-        await setState(tip, tip);
+        await serial.run(() => setState(tip, to));
         for (const oid of chain) {
           const { commit } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
           const env = envOfMessage(commit.message);
@@ -195,7 +203,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       // Back off before fetching, not after: the push that follows a fetch must go out at once, or a
       // busy remote moves again in between and previewd loses every race.
       await sleep(backoffDelay(retry, attempt, random));
-      result.conflicts.push(...(await catchUp(origin)));
+      result.conflicts.push(...(await serial.run(() => catchUp(origin))));
     }
     throw new PublishContentionError(`the GitOps branch ${options.branch} kept moving: ${retry.attempts} pushes met a newer tip; the commits are kept and will be pushed on the next attempt`);
   }
@@ -211,14 +219,14 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       }),
     publish() {
       if (queuedPublish) return queuedPublish;
-      const queued = serial.run(() => {
+      const queued = pushing.run(() => {
         queuedPublish = null;
         return publishNow();
       });
       queuedPublish = queued;
       return queued;
     },
-    refresh: () => serial.run(async () => ({ conflicts: await catchUp(new Map()) })),
+    refresh: () => pushing.run(() => serial.run(async () => ({ conflicts: await catchUp(new Map()) }))),
     fetch: () => store.refresh(),
     rollbackTarget: (env, target) => rollbackTarget(ctx, env, target, tip, options.branch),
     listEnvironments: async (at) => listEnvironments(ctx, await commitTree(ctx, at === undefined ? tip : at)),
@@ -238,7 +246,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       const known = await containsCommit(ctx, revision, commit);
       if (known !== null || options.readOnly) return known;
       // Argo CD may have seen a newer tip than this clone: fetch once (behind the writers) and ask again.
-      await serial.run(() => catchUp(new Map()));
+      await pushing.run(() => serial.run(() => catchUp(new Map())));
       return containsCommit(ctx, revision, commit);
     },
     head: async () => tip,
