@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ConfigSchemas } from '../domain/config-validators.ts';
-import type { RenderTemplates } from '../domain/render-overlay.ts';
+import { compileTemplates, type RenderTemplates } from '../domain/compile-templates.ts';
 
 /**
  * The project's root: two levels above this file, both as source (src/assets/) and compiled
@@ -27,7 +27,7 @@ export class AssetLoadError extends Error {
   override name = 'AssetLoadError';
 }
 
-/** Reads `schema/*.json` and `templates/*.yaml`; call once at start-up and pass the result around. */
+/** Reads `schema/*.json` and `templates/*.yaml` (parsed and checked); call once at start-up and pass the result around. */
 export async function loadAssets(root: string = packageRoot()): Promise<Assets> {
   const read = async (path: string): Promise<string> => {
     try {
@@ -46,5 +46,5 @@ export async function loadAssets(root: string = packageRoot()): Promise<Assets> 
     read('templates/namespace.yaml'),
     read('templates/addons.yaml'),
   ]);
-  return { schemas: { service, previewConfig, previewJson }, templates: { kustomization, namespace, addons }, settingsSchema };
+  return { schemas: { service, previewConfig, previewJson }, templates: compileTemplates({ kustomization, namespace, addons }), settingsSchema };
 }

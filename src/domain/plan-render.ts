@@ -34,7 +34,10 @@ export function renderChanges(facts: PlanFacts, service: ServiceConfig, app: App
     service, app, config, templates: facts.templates,
   });
   const current = facts.current ?? new Map<string, string>();
-  let result = facts.previous?.updatedAt ? render(new Date(facts.previous.updatedAt)) : null;
+  // preview.json holds the sha: a new one changes the folder whatever the time, so only the same sha
+  // is tried at the last update's time first (a redelivery, a resync), and a push renders once.
+  const sameSha = facts.previous?.sha?.toLowerCase() === wish.sha.toLowerCase();
+  let result = sameSha && facts.previous?.updatedAt ? render(new Date(facts.previous.updatedAt)) : null;
   if (!(result?.ok && fileSetChanges(result.value.folder, result.value.files, current).length === 0)) result = render(facts.now);
   if (!result.ok) return { ok: false, reason: `${result.problems[0]?.file ?? 'the configuration'} asks for what the policy does not allow`, problems: result.problems };
   const problems = facts.checkPreviewJson('preview.json', structuredClone(result.value.preview));

@@ -1,5 +1,4 @@
-import { parseDocument, Scalar, stringify, type Document } from 'yaml';
-import { parseAddonSizes, InvalidTemplateError } from './addon-sizes.ts';
+import { Scalar, stringify, type Document } from 'yaml';
 import { SERVICE_CONFIG_FILE, type Checked } from './config-problem.ts';
 import type { AppRegistration, PreviewConfig, ServiceConfig } from './config-types.ts';
 import { envFolder, type EnvRef } from './environment.ts';
@@ -9,6 +8,9 @@ import { formatPreviewJson, type PreviewJson } from './preview-json.ts';
 import { previewQuota } from './preview-quota.ts';
 import { resolvePreview, type EffectivePreview } from './resolve-preview.ts';
 import { imageTag } from './build-wait-outcome.ts';
+import type { RenderTemplates } from './compile-templates.ts';
+
+export type { RenderTemplates };
 
 /** What the pull request is, from the webhook or the API. Times come in so that output is deterministic. */
 export interface PrFacts extends EnvRef {
@@ -23,12 +25,6 @@ export interface PrFacts extends EnvRef {
   sleeping?: boolean;
 }
 
-/** The text of the files in `templates/`, loaded once by the caller (see src/assets). */
-export interface RenderTemplates {
-  kustomization: string;
-  namespace: string;
-  addons: string;
-}
 
 export interface RenderInput {
   pr: PrFacts;
@@ -110,7 +106,7 @@ export function renderOverlay(input: RenderInput): Checked<RenderedPreview> {
   };
   const files = new Map<string, string>([
     ['kustomization.yaml', renderKustomization(input, { namespace, labels, tag, effective })],
-    ['namespace.yaml', renderNamespace(input.templates.namespace, namespace, host)],
+    ['namespace.yaml', renderNamespace(input.templates.namespace.clone(), namespace, host)],
     ['preview.json', formatPreviewJson(preview)],
   ]);
   return { ok: true, value: { folder, files, preview, effective } };
@@ -124,7 +120,7 @@ interface KustomizationFacts {
 }
 
 function renderKustomization(input: RenderInput, facts: KustomizationFacts): string {
-  const doc = templateDocument(input.templates.kustomization, 'Kustomization', 'templates/kustomization.yaml');
+  const doc = input.templates.kustomization.clone();
   const { effective } = facts;
   doc.set('namespace', facts.namespace);
   doc.set('resources', doc.createNode([`${TO_ROOT}/${input.app.base}`, 'namespace.yaml']));
@@ -144,26 +140,17 @@ function renderKustomization(input: RenderInput, facts: KustomizationFacts): str
     apiVersion: 'v1',
     kind: 'ResourceQuota',
     metadata: { name: 'preview-quota' },
-    spec: { hard: previewQuota(effective, parseAddonSizes(input.templates.addons)) },
+    spec: { hard: previewQuota(effective, input.templates.addonSizes) },
   };
   doc.setIn(['patches', 0, 'patch'], blockText(appPatch));
   doc.setIn(['patches', 1, 'patch'], blockText(quotaPatch));
   return doc.toString({ lineWidth: 0 });
 }
 
-function renderNamespace(template: string, namespace: string, host: string): string {
-  const doc = templateDocument(template, 'Namespace', 'templates/namespace.yaml');
+function renderNamespace(doc: Document, namespace: string, host: string): string {
   doc.setIn(['metadata', 'name'], namespace);
   doc.setIn(['metadata', 'annotations'], doc.createNode({ 'previewd.io/host': host }));
   return doc.toString({ lineWidth: 0 });
-}
-
-function templateDocument(text: string, kind: string, file: string): Document {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0 || doc.get('kind') !== kind) {
-    throw new InvalidTemplateError(`${file} is not a ${kind} in YAML`, { cause: doc.errors[0] });
-  }
-  return doc;
 }
 
 /**

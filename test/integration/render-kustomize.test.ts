@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadAssets, skeletonDir } from '../../src/assets/load-assets.ts';
-import { parseAddonSizes } from '../../src/domain/addon-sizes.ts';
 import { createConfigValidators } from '../../src/domain/config-validators.ts';
 import { ADDONS, type Addon } from '../../src/domain/config-types.ts';
 import { findApp } from '../../src/domain/find-app.ts';
@@ -30,7 +29,7 @@ interface Workload extends K8sObject {
 
 const assets = await loadAssets();
 const validators = createConfigValidators(assets.schemas);
-const sizes = parseAddonSizes(assets.templates.addons);
+const sizes = assets.templates.addonSizes;
 let gitops = '';
 
 before(async () => {
