@@ -68,6 +68,16 @@ export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: P
       log.info({ reason: plan.reason, state: 'waiting' }, 'no preview change');
       return { status: 'unchanged', message: plan.reason };
     }
+    case 'hold': {
+      const sync: SyncItem | null = item.kind === 'sync' ? item : facts.pull ? { kind: 'sync', snapshot: facts.pull, actor: item.actor, cause: item.cause, override: true } : null;
+      // Held for this sha, not in the slot line: the line's older item would deploy an older sha.
+      const left = deps.waiting.leave(facts.env);
+      if (left) hooks.settled(left);
+      if (sync) deps.builds.hold(facts.env, sync, deps.now());
+      setHoldStatus(deps, facts, base, plan, at);
+      log.info({ reason: plan.reason, state: plan.state, sha: plan.sha }, 'no preview change: the build of this commit is not done');
+      return { status: 'unchanged', message: plan.reason };
+    }
     case 'skip': {
       // A PR closed while it waited for a slot leaves the line (its entries settle): never deployed later.
       if (item.kind === 'sync' && item.snapshot.state === 'closed') {
@@ -96,4 +106,15 @@ function setSkipStatus(deps: ReconcileDeps, facts: PlanFacts, base: Omit<Preview
   }
   const standing = plan.standing ? { commit: plan.standing.commit, published: true } : {};
   deps.statuses.set({ ...base, state: plan.state, reason: plan.reason, at, ...(plan.problems ? { problems: plan.problems } : {}), ...standing });
+}
+
+// Said once per change: a resync or a CI event that finds the wait as it was asks for no report.
+function setHoldStatus(deps: ReconcileDeps, facts: PlanFacts, base: Omit<PreviewStatus, 'state' | 'at'>, plan: Extract<Plan, { kind: 'hold' }>, at: string): void {
+  const known = deps.statuses.get(facts.env);
+  const same = known?.state === plan.state && known.sha === plan.sha && known.reason === plan.reason && JSON.stringify(known.build ?? null) === JSON.stringify(plan.build);
+  if (same) return;
+  deps.statuses.set({
+    ...base, sha: plan.sha, state: plan.state, reason: plan.reason, at,
+    ...(plan.build ? { build: plan.build } : {}), ...(plan.firstReport ? { firstReport: true } : {}),
+  });
 }

@@ -8,11 +8,16 @@ import { createPreviewStatusBook, type PreviewStatus, type PreviewStatusBook } f
 import { createPublisher, type Publisher, type PublisherLogger } from './publisher.ts';
 import { reconcilePreview, type ReconcileDeps, type ReconcileLogger } from './reconcile-preview.ts';
 import { createWaitingLine } from './waiting-line.ts';
+import { createBuildLine, type BuildLine } from './build-line.ts';
 import { mergeRequests, type ReconcileRequest } from './reconcile-request.ts';
 import { createWorkQueue } from './work-queue.ts';
 
-export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log' | 'waiting' | 'enqueue' | 'lifecycle' | 'fresh' | 'hooks'> {
+export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log' | 'waiting' | 'enqueue' | 'lifecycle' | 'fresh' | 'hooks' | 'checks' | 'images' | 'builds'> {
   lifecycle?: ReconcileDeps['lifecycle'];
+  /** GitHub's check runs and statuses, for `waitFor` (absent: waits that list checks cannot pass). */
+  checks?: ReconcileDeps['checks'];
+  /** The image registries, for `waitFor: { image: true }`. */
+  images?: ReconcileDeps['images'];
   log: ReconcileLogger & PublisherLogger & { error(obj: object, msg: string): void };
   /** Environments worked on at once (the store serializes the commits themselves). */
   concurrency?: number;
@@ -48,6 +53,8 @@ export interface Reconciler {
   fresh(): Promise<void>;
   readonly statuses: PreviewStatusBook;
   readonly publisher: Publisher;
+  /** The environments held by `waitFor`: what a CI event plans again. */
+  readonly builds: BuildLine;
 }
 
 export function createReconciler(options: ReconcilerOptions): Reconciler {
@@ -74,8 +81,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     },
   });
   const view = createFreshView({ store: options.store, maxAgeMs: options.fetchIntervalMs ?? 2000, onConflicts: replanner.conflicts, log: options.log });
+  const builds = createBuildLine();
   const deps: ReconcileDeps = {
-    ...options, lifecycle: options.lifecycle ?? null, publisher, statuses, waiting: createWaitingLine(),
+    ...options, lifecycle: options.lifecycle ?? null, checks: options.checks ?? null, images: options.images ?? null, builds,
+    publisher, statuses, waiting: createWaitingLine(),
     enqueue: (req) => void queueRef.enqueue(req), fresh: view.fresh, hooks: replanner,
   };
   const queue = createWorkQueue<ReconcileRequest>({
@@ -131,5 +140,6 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     fresh: view.fresh,
     statuses,
     publisher,
+    builds,
   };
 }

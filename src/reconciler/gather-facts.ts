@@ -9,6 +9,7 @@ import { defaultRollbackTarget, isSticky } from '../domain/plan-helpers.ts';
 import type { PlanFacts, Trigger } from '../domain/plan-types.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 import { readPreviewJson } from '../domain/read-preview-json.ts';
+import { gatherBuild } from './gather-build.ts';
 import { repoAllowed } from '../domain/repo-allowed.ts';
 import type { ReconcileDeps } from './reconcile-deps.ts';
 import type { WorkItem } from './reconcile-request.ts';
@@ -87,7 +88,7 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
   const facts: PlanFacts = {
     env, now: deps.now(), service, app, allowed: repoAllowed(deps.allowedRepos, env.owner, env.repo), current,
     previous: current ? read.value : null, previousProblems: read.problems, records, pull,
-    config: null, labelApproved: null, changedFiles: null, running: 0, waitingAhead: 0, rollback: null,
+    config: null, labelApproved: null, changedFiles: null, running: 0, waitingAhead: 0, rollback: null, build: null,
     templates: deps.templates, checkPreviewJson: deps.validators.previewJson,
   };
   // A rollback restores what the folder held; it needs no registration (an app removed from the
@@ -109,6 +110,10 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
     facts.labelApproved = await labelApproved(deps, pull, service.value);
     const paths = facts.config?.ok ? facts.config.value.paths : undefined;
     if (paths?.length && deps.forge) facts.changedFiles = await deps.forge.listPullRequestFiles(pull, pull.pr, ctx);
+    // Only for a PR the plan may deploy: a draft or a disabled preview costs GitHub no check calls.
+    if (facts.config?.ok && facts.config.value.enabled && !(pull.draft && !app.drafts)) {
+      facts.build = await gatherBuild(deps, env, pull, service.value, app, facts.previous?.sha, ctx);
+    }
     if (current === null) {
       facts.running = await countRunning(deps, service.value, app);
       facts.waitingAhead = deps.waiting.ahead(app.name ?? app.repo, env);
