@@ -74,6 +74,8 @@ export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: P
       const left = deps.waiting.leave(facts.env);
       if (left) hooks.settled(left);
       if (sync) deps.builds.hold(facts.env, sync, deps.now());
+      // A registry sends no event for a pushed tag: previewd looks again, backing off, until the timeout.
+      if (plan.build?.verdict === 'wait' && plan.build.pending.some((p) => p.kind === 'image')) deps.builds.lookAgain(facts.env);
       setHoldStatus(deps, facts, base, plan, at);
       log.info({ reason: plan.reason, state: plan.state, sha: plan.sha }, 'no preview change: the build of this commit is not done');
       return { status: 'unchanged', message: plan.reason };

@@ -9,6 +9,17 @@ export interface HeldBuild {
   sha: string;
   /** When previewd first held this sha: the wait's timeout counts from here. */
   since: Date;
+  /** Looks in the registry so far for this sha (the next one waits longer). */
+  looks: number;
+  timer?: NodeJS.Timeout;
+}
+
+export interface BuildLineOptions {
+  /** Plans a held environment again (a registry has no event for a pushed tag: previewd looks again). */
+  recheck: (held: HeldBuild) => void;
+  /** The first look again after this long, doubling up to `maxMs` (default 2 s to 60 s). */
+  baseMs?: number;
+  maxMs?: number;
 }
 
 /**
@@ -24,10 +35,17 @@ export interface BuildLine {
   release(env: EnvRef): void;
   /** The held environments of `owner/repo` whose sha is one of `shas`. */
   forShas(owner: string, repo: string, shas: readonly string[]): HeldBuild[];
+  /** Plans the held environment again after a while (backing off): for images, which send no event. */
+  lookAgain(env: EnvRef): void;
   size(): number;
+  /** Stops every look still to come. */
+  close(): void;
 }
 
-export function createBuildLine(): BuildLine {
+export function createBuildLine(options: BuildLineOptions): BuildLine {
+  const baseMs = options.baseMs ?? 2000;
+  const maxMs = options.maxMs ?? 60_000;
+  let closed = false;
   const held = new Map<string, HeldBuild>();
   // Per repository too, so that a CI event looks at its repository's holds only.
   const byRepo = new Map<string, Set<string>>();
@@ -36,17 +54,23 @@ export function createBuildLine(): BuildLine {
     hold(env, sync, now) {
       const key = envFolder(env);
       const sha = sync.snapshot.headSha.toLowerCase();
-      const before = held.get(key);
-      const since = before?.sha === sha ? before.since : now;
       const { ids: _settled, ...item } = sync;
-      held.set(key, { env, sync: item, sha, since });
       const repo = repoKey(env.owner, env.repo);
       byRepo.set(repo, (byRepo.get(repo) ?? new Set()).add(key));
-      return since;
+      const before = held.get(key);
+      if (before?.sha === sha) {
+        // The same sha held again (a resync, a CI event): the newest event speaks for it, the wait goes on.
+        before.sync = item;
+        return before.since;
+      }
+      clearTimeout(before?.timer);
+      held.set(key, { env, sync: item, sha, since: now, looks: 0 });
+      return now;
     },
     get: (env) => held.get(envFolder(env)),
     release(env) {
       const key = envFolder(env);
+      clearTimeout(held.get(key)?.timer);
       held.delete(key);
       byRepo.get(repoKey(env.owner, env.repo))?.delete(key);
     },
@@ -59,6 +83,23 @@ export function createBuildLine(): BuildLine {
       }
       return out;
     },
+    lookAgain(env) {
+      const h = held.get(envFolder(env));
+      if (!h || closed) return;
+      clearTimeout(h.timer);
+      const delay = Math.min(maxMs, baseMs * 2 ** h.looks);
+      h.looks++;
+      h.timer = setTimeout(() => {
+        delete h.timer;
+        if (held.get(envFolder(env)) === h) options.recheck(h);
+      }, delay);
+      // A look to come never keeps the process alive: a stop or an exit ends the wait anyway.
+      h.timer.unref();
+    },
     size: () => held.size,
+    close() {
+      closed = true;
+      for (const h of held.values()) clearTimeout(h.timer);
+    },
   };
 }

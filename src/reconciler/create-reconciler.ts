@@ -37,6 +37,8 @@ export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'st
   onStatus?: (status: PreviewStatus) => void;
   /** Told each item's id once it is settled: published, or planned as a no-op (the inbox retires it). */
   onSettled?: (id: string) => void;
+  /** How soon a wait for an image tag looks again, doubling each time (default 2 s up to 60 s). */
+  imageRecheck?: { baseMs?: number; maxMs?: number };
   /** Measures each reconcile (duration and result). */
   metrics?: Pick<Metrics, 'reconciled'>;
 }
@@ -81,7 +83,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     },
   });
   const view = createFreshView({ store: options.store, maxAgeMs: options.fetchIntervalMs ?? 2000, onConflicts: replanner.conflicts, log: options.log });
-  const builds = createBuildLine();
+  // An image tag sends no event when it is pushed: a held environment waiting for one is looked at again.
+  const builds = createBuildLine({
+    recheck: (held) => void queueRef.enqueue({ env: held.env, items: [{ ...held.sync, cause: 'image-recheck' }] }),
+    ...options.imageRecheck,
+  });
   const deps: ReconcileDeps = {
     ...options, lifecycle: options.lifecycle ?? null, checks: options.checks ?? null, images: options.images ?? null, builds,
     publisher, statuses, waiting: createWaitingLine(),
@@ -131,6 +137,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       } while (queue.size() > 0);
     },
     async close() {
+      builds.close();
       do {
         await queue.close();
         await publisher.flush();

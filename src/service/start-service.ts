@@ -49,6 +49,8 @@ export interface ServiceDeps {
   checks?: ForgeChecks | null;
   /** The image registries for `waitFor: { image: true }` (default: REGISTRY_CREDENTIALS by host, anonymous elsewhere). */
   images?: ImageRegistry;
+  /** How soon a wait for an image tag looks again (default 2 s, doubling up to 60 s). */
+  imageRecheck?: { baseMs?: number; maxMs?: number };
   /** Whether to run the resync on RESYNC_SCHEDULE (tests drive rounds themselves). Default true. */
   schedule?: boolean;
   /** null when there is no cluster: health read-back is off. */
@@ -110,6 +112,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const reconciler = createReconciler({
     store, forge: deps.forge, lifecycle, registry, validators, templates: deps.assets.templates,
     checks: deps.checks ?? null, images: deps.images ?? createImageRegistry(settings, log),
+    ...(deps.imageRecheck ? { imageRecheck: deps.imageRecheck } : {}),
     now, log, metrics, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }), ...allowedRepos,
     // Commits by others are seen within seconds in the local repository, within the idle probe's interval for a remote.
     fetchIntervalMs: settings.gitops.kind === 'remote' ? (deps.remoteCheck?.probeMs ?? 30_000) : 2000,

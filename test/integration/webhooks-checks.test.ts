@@ -153,7 +153,7 @@ describe('the webhook plugin and CI events', () => {
     const payload = completed('check_run');
     const sha: string = payload.check_run.head_sha;
     const [owner, repo] = String(payload.repository.full_name).split('/') as [string, string];
-    const builds = createBuildLine();
+    const builds = createBuildLine({ recheck: () => assert.fail('no image is waited for here') });
     const snapshot = (pr: number, headSha: string): PullRequestSnapshot => ({
       owner, repo, pr, state: 'open', merged: false, draft: false, headSha, headRef: 'feature', fork: pr === 2, author: 'alice', labels: [], repoUrl: `https://github.com/${owner}/${repo}`,
     });
