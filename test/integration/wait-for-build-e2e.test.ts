@@ -27,6 +27,8 @@ describe('waitFor: deployed when the build is done, end to end', () => {
   let offsetMs = 0;
   before(async () => {
     f = await startFeedbackFixture({ registry: REGISTRY, now: () => new Date(Date.now() + offsetMs) });
+    // Every registered repository exists on GitHub, so the resync lists each of them.
+    for (const repo of ['app', 'glob', 'jenkins', 'slow']) f.github.repo(`demo/${repo}`);
   });
   after(() => f.close());
 
@@ -84,7 +86,7 @@ describe('waitFor: deployed when the build is done, end to end', () => {
     f.github.assertNoViolations();
   });
 
-  test('a push waits again while the old sha stays deployed; its failed check: nothing committed, the comment names the check and its conclusion', async () => {
+  test('a push waits again while the old sha stays deployed; its failed check: nothing committed, the comment names the check and its conclusion; a re-run that succeeds deploys it', async () => {
     const repo = f.github.repo('demo/app');
     const run = repo.addCheckRun(sha(2), { name: 'build', status: 'queued' });
     await open('app', 1, sha(2), 'synchronize');
@@ -104,6 +106,14 @@ describe('waitFor: deployed when the build is done, end to end', () => {
     await settled();
     assert.equal((await previewJson('app', 1))?.sha, sha(1), 'still the old sha');
     assert.equal((await subjects('app', 1)).length, 1, 'nothing committed for the failed build');
+
+    // A re-run of the check that succeeds: its event deploys the commit after all.
+    repo.addCheckRun(sha(2), { name: 'build', conclusion: 'success' });
+    await f.deliver('check_run', checkRunPayload({ owner: 'demo', repo: 'app', sha: sha(2), name: 'build', conclusion: 'success', pr: 1 }));
+    await f.until('the update commit after the re-run', async () => (await subjects('app', 1)).length > 1);
+    await settled();
+    assert.deepEqual(await subjects('app', 1), [`preview(demo/app#1): update to ${sha(2).slice(0, 7)}`, `preview(demo/app#1): create at ${sha(1).slice(0, 7)}`]);
+    assert.equal((await previewJson('app', 1))?.sha, sha(2));
     f.github.assertNoViolations();
   });
 
