@@ -1,6 +1,7 @@
 import type { ActionOutcome } from '../domain/action-outcome.ts';
 import { envFolder } from '../domain/environment.ts';
 import type { Plan, PlanFacts } from '../domain/plan-types.ts';
+import { completePreviewJson } from '../domain/read-preview-json.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
 import type { ApplyHooks, ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
 import { withIds, type SyncItem, type WorkItem } from './reconcile-request.ts';
@@ -115,8 +116,12 @@ function setHoldStatus(deps: ReconcileDeps, facts: PlanFacts, base: Omit<Preview
   const known = deps.statuses.get(facts.env);
   const same = known?.state === plan.state && known.sha === plan.sha && known.reason === plan.reason && JSON.stringify(known.build ?? null) === JSON.stringify(plan.build);
   if (same) return;
+  // An environment that exists keeps running its earlier sha meanwhile: the comment shows that one.
+  const running = completePreviewJson({ value: facts.previous, problems: facts.previousProblems });
+  const last = facts.records[0];
   deps.statuses.set({
     ...base, sha: plan.sha, state: plan.state, reason: plan.reason, at,
     ...(plan.build ? { build: plan.build } : {}), ...(plan.firstReport ? { firstReport: true } : {}),
+    ...(running ? { preview: running } : {}), ...(running && last ? { commit: last.commit, published: true, publishedAt: last.time } : {}),
   });
 }

@@ -40,10 +40,13 @@ export function composeReport(deps: ComposeDeps): (status: PreviewStatus) => Pro
     const expiry = expiryWarning(status.preview, now);
     const warnAt = expiry.at;
     const warning = expiry.now ? `⏰ This preview expires within the hour; \`/preview preserve\` keeps it longer.` : null;
+    // While a newer sha waits for its build, the environment (if any) still runs the one it ran.
+    const runs = build && status.preview?.sha && status.preview.sha !== build.sha ? status.preview.sha : null;
+    const keeps = runs && view.state === 'building' ? `The environment keeps running ${runs.slice(0, 7)} meanwhile.` : null;
     const comment: CommentView = {
-      env: status.env, state: view.state, url, namespace: status.preview?.namespace ?? null, sha: status.sha ?? null,
+      env: status.env, state: view.state, url, namespace: status.preview?.namespace ?? null, sha: runs ?? status.sha ?? null,
       repoUrl: status.repoUrl ?? null, gitopsCommit: status.commit ?? null, gitopsWeb: deps.gitopsWeb, gitopsBranch: deps.gitopsBranch,
-      sync: view.sync, health: view.health, reasons: view.reasons, note: [warning, view.note].filter(Boolean).join(' ') || null, problems: status.problems ?? [],
+      sync: view.sync, health: view.health, reasons: view.reasons, note: [warning, keeps, view.note].filter(Boolean).join(' ') || null, problems: status.problems ?? [],
       expiresAt: status.preview?.expiresAt ?? null, preservedUntil: status.preview?.preservedUntil ?? null,
       ...(build ? { build } : {}),
     };

@@ -9,7 +9,8 @@ import { checkRunPayload, pullRequestPayload, statusPayload } from '../helpers/w
 // http-backend remote and the GitHub fake (every request validated against GitHub's OpenAPI
 // description). Apps wait for their build (`waitFor`); the tests play CI on the fake's check runs and
 // statuses and deliver GitHub's events for them.
-const sha = (n: number): string => n.toString(16).padStart(40, 'c');
+// Distinct in their first 7 digits, as the comment shows them.
+const sha = (n: number): string => n.toString(16).padEnd(40, 'c');
 const app = (repo: string, waitFor: string) => [
   `  - repo: demo/${repo}`, `    name: ${repo}`, '    base: apps/demo/base', '    images: [registry.example.com/previewd/demo]', '    tagFormat: "{sha}"', '    port: 8080',
   `    waitFor: ${waitFor}`,
@@ -92,6 +93,9 @@ describe('waitFor: deployed when the build is done, end to end', () => {
     await open('app', 1, sha(2), 'synchronize');
     const body = await waitingComment('app', 1, sha(2));
     assert.match(body, /\*\*build\*\*.*: queued/);
+    assert.match(body, new RegExp(`Note: The environment keeps running ${sha(1).slice(0, 7)} meanwhile`));
+    assert.match(body, new RegExp(`\\*\\*App commit:\\*\\* \\[\`${sha(1).slice(0, 7)}\`\\]`), 'the facts are of what runs');
+    assert.match(body, /\*\*URL:\*\* \[https:\/\//);
     await settled();
     assert.equal((await previewJson('app', 1))?.sha, sha(1), 'the environment still runs the old sha');
     assert.equal((await subjects('app', 1)).length, 1);
@@ -115,6 +119,27 @@ describe('waitFor: deployed when the build is done, end to end', () => {
     assert.deepEqual(await subjects('app', 1), [`preview(demo/app#1): update to ${sha(2).slice(0, 7)}`, `preview(demo/app#1): create at ${sha(1).slice(0, 7)}`]);
     assert.equal((await previewJson('app', 1))?.sha, sha(2));
     f.github.assertNoViolations();
+  });
+
+  test('a push while a sha waits replaces it: the older sha\'s check event changes nothing, the newer\'s deploys', async () => {
+    const repo = f.github.repo('demo/app');
+    const older = repo.addCheckRun(sha(7), { name: 'build', status: 'in_progress' });
+    await open('app', 3, sha(7));
+    await waitingComment('app', 3, sha(7));
+    const newer = repo.addCheckRun(sha(8), { name: 'build', status: 'in_progress' });
+    await open('app', 3, sha(8), 'synchronize');
+    await waitingComment('app', 3, sha(8));
+    repo.updateCheckRun(older.id, { status: 'completed', conclusion: 'success' });
+    const res = await f.deliver('check_run', checkRunPayload({ owner: 'demo', repo: 'app', sha: sha(7), name: 'build', conclusion: 'success', pr: 3 }));
+    assert.deepEqual(await res.json(), { accepted: false, reason: 'no preview waits for the build of these commits' });
+    await settled();
+    assert.deepEqual(await subjects('app', 3), [], 'the older sha is never deployed');
+    assert.match(heading('app', 3), /Preview waiting for the build/);
+    repo.updateCheckRun(newer.id, { status: 'completed', conclusion: 'success' });
+    await f.deliver('check_run', checkRunPayload({ owner: 'demo', repo: 'app', sha: sha(8), name: 'build', conclusion: 'success', pr: 3 }));
+    await f.until('the create commit', async () => (await subjects('app', 3)).length > 0);
+    await settled();
+    assert.deepEqual(await subjects('app', 3), [`preview(demo/app#3): create at ${sha(8).slice(0, 7)}`]);
   });
 
   test('the check event lost: the resync asks GitHub and deploys it', async () => {
