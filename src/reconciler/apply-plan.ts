@@ -74,7 +74,7 @@ export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: P
       // Held for this sha, not in the slot line: the line's older item would deploy an older sha.
       const left = deps.waiting.leave(facts.env);
       if (left) hooks.settled(left);
-      if (sync) deps.builds.hold(facts.env, sync, deps.now());
+      if (sync) deps.builds.hold(facts.env, sync, deps.now(), facts.config);
       // A registry sends no event for a pushed tag: previewd looks again, backing off, until the timeout.
       if (plan.build?.verdict === 'wait' && plan.build.pending.some((p) => p.kind === 'image')) deps.builds.lookAgain(facts.env);
       setHoldStatus(deps, facts, base, plan, at);

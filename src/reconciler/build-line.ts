@@ -1,3 +1,5 @@
+import type { Checked } from '../domain/config-problem.ts';
+import type { PreviewConfig } from '../domain/config-types.ts';
 import { envFolder, type EnvRef } from '../domain/environment.ts';
 import type { SyncItem } from './reconcile-request.ts';
 
@@ -9,6 +11,11 @@ export interface HeldBuild {
   sha: string;
   /** When previewd first held this sha: the wait's timeout counts from here. */
   since: Date;
+  /**
+   * The PR's `.github/preview.yaml` as read at this sha: a file at a commit never changes, so each
+   * re-plan of the wait (every resync round, every CI event) reuses it instead of paying GitHub again.
+   */
+  config?: Checked<PreviewConfig>;
   /** Looks in the registry so far for this sha (the next one waits longer). */
   looks: number;
   timer?: NodeJS.Timeout;
@@ -28,8 +35,8 @@ export interface BuildLineOptions {
  * the wait starts over. A CI event finds here which environments its shas concern.
  */
 export interface BuildLine {
-  /** Holds the environment at `sync`'s head sha; returns since when this sha is held. */
-  hold(env: EnvRef, sync: SyncItem, now: Date): Date;
+  /** Holds the environment at `sync`'s head sha (with its config as read there); returns since when this sha is held. */
+  hold(env: EnvRef, sync: SyncItem, now: Date, config?: Checked<PreviewConfig> | null): Date;
   get(env: EnvRef): HeldBuild | undefined;
   /** The wait is over (deployed, closed, no longer asked for). */
   release(env: EnvRef): void;
@@ -51,7 +58,7 @@ export function createBuildLine(options: BuildLineOptions): BuildLine {
   const byRepo = new Map<string, Set<string>>();
   const repoKey = (owner: string, repo: string): string => `${owner}/${repo}`.toLowerCase();
   return {
-    hold(env, sync, now) {
+    hold(env, sync, now, config) {
       const key = envFolder(env);
       const sha = sync.snapshot.headSha.toLowerCase();
       const { ids: _settled, ...item } = sync;
@@ -61,10 +68,11 @@ export function createBuildLine(options: BuildLineOptions): BuildLine {
       if (before?.sha === sha) {
         // The same sha held again (a resync, a CI event): the newest event speaks for it, the wait goes on.
         before.sync = item;
+        if (config) before.config = config;
         return before.since;
       }
       clearTimeout(before?.timer);
-      held.set(key, { env, sync: item, sha, since: now, looks: 0 });
+      held.set(key, { env, sync: item, sha, since: now, looks: 0, ...(config ? { config } : {}) });
       return now;
     },
     get: (env) => held.get(envFolder(env)),

@@ -103,8 +103,13 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
   // The PR's settings: at its head for a deploy, at the deployed sha for a change of lifecycle.
   const configSha = deploying ? pull.headSha : ['preserve', 'sleep', 'wake'].includes(action) ? (facts.previous?.sha ?? pull?.headSha ?? null) : null;
   if (configSha !== null) {
-    const text = deps.forge ? await deps.forge.readFile(env, PREVIEW_CONFIG_FILE, configSha, ctx) : null;
-    facts.config = loadPreviewConfig(text, deps.validators);
+    // A sha held for its build was read already: a file at a commit never changes.
+    const held = deps.builds.get(env);
+    if (held?.config && held.sha === configSha.toLowerCase()) facts.config = held.config;
+    else {
+      const text = deps.forge ? await deps.forge.readFile(env, PREVIEW_CONFIG_FILE, configSha, ctx) : null;
+      facts.config = loadPreviewConfig(text, deps.validators);
+    }
   }
   if (deploying) {
     facts.labelApproved = await labelApproved(deps, pull, service.value);
