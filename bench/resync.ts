@@ -17,6 +17,7 @@ import { startGitHttpServer } from '../test/helpers/git-http-server.ts';
 import { createBareRepoWith } from './gitops-fixture.ts';
 import { round } from './stats.ts';
 import { benchWaitingChecks } from './waiting-checks.ts';
+import { benchWaitingService } from './waiting-service.ts';
 
 const REPOS = 50;
 const PULLS = 40;
@@ -103,4 +104,5 @@ export async function benchResync(_args: string[]): Promise<void> {
     await rm(work, { recursive: true, force: true });
   }
   await benchWaitingChecks();
+  await benchWaitingService();
 }

@@ -4,6 +4,7 @@ import { decidePreview, DEFAULT_PREVIEW_LABEL } from './decide-preview.ts';
 import { envFolder } from './environment.ts';
 import { notAllowedReason } from './repo-allowed.ts';
 import { commitMeta, isPreserved, skip, standingReason, standingRecord } from './plan-helpers.ts';
+import { holdForBuild } from './plan-build-wait.ts';
 import { renderChanges } from './plan-render.ts';
 import type { Plan, PlanFacts, Trigger } from './plan-types.ts';
 import type { ServiceConfig } from './config-types.ts';
@@ -45,6 +46,9 @@ export function planSync(facts: PlanFacts, service: ServiceConfig, trigger: Sync
     const reason = `previews are turned off in ${PREVIEW_CONFIG_FILE}`;
     return exists ? destroy(facts, trigger, reason) : skip(reason, 'unchanged', 'skipped');
   }
+  // Before the slot: a build still running (or failed) takes no place among the app's previews.
+  const held = holdForBuild(facts, service, app, pr.headSha, !exists && trigger.cause === 'pull_request.opened');
+  if (held !== null) return held;
   if (!exists) {
     const limit = app.maxPreviews ?? service.defaults.maxPreviews;
     const name = app.name ?? app.repo;

@@ -1,5 +1,6 @@
 import type { CommitMeta } from './commit-message.ts';
 import type { Checked, ConfigProblem } from './config-problem.ts';
+import type { BuildWaitOutcome } from './build-wait-outcome.ts';
 import type { AppRegistration, PreviewConfig, ServiceConfig } from './config-types.ts';
 import type { SchemaCheck } from './config-validators.ts';
 import type { EnvRef } from './environment.ts';
@@ -9,6 +10,7 @@ import type { PreviewCommand } from './preview-command.ts';
 import type { PreviewJson } from './preview-json.ts';
 import type { PullRequestSnapshot } from './pull-request.ts';
 import type { RenderTemplates } from './render-overlay.ts';
+import type { BuildWaitView } from './render-build-wait.ts';
 
 /** What asks for the environment to be planned: the PR as it is now, or an explicit action. */
 export type Trigger =
@@ -46,6 +48,14 @@ export type RollbackTarget =
   };
 
 /**
+ * The build of the head sha a `waitFor` app waits for: GitHub's verdict on it, or why previewd could
+ * not ask (no GitHub credentials). Null when no wait applies (no `waitFor`, or that sha is deployed).
+ */
+export type BuildFact =
+  | { sha: string; outcome: BuildWaitOutcome }
+  | { sha: string; unavailable: string };
+
+/**
  * Everything `plan` may need about one environment, gathered once from a fresh view. Facts that cost a
  * GitHub call are gathered only when they can matter, and are null otherwise.
  */
@@ -79,12 +89,14 @@ export interface PlanFacts {
   waitingAhead: number;
   /** For a rollback: the target, resolved against the folder's history. */
   rollback: RollbackTarget | null;
+  /** For a deploy of an app with `waitFor`: the head sha's build; null when no wait applies. */
+  build: BuildFact | null;
   templates: RenderTemplates;
   checkPreviewJson: SchemaCheck;
 }
 
 /** The state a plan reports for the environment (DESIGN.md's states, plus the reasons for no change). */
-export type PlannedState = 'committed' | 'sleeping' | 'rolled-back' | 'destroyed' | 'waiting' | 'refused' | 'skipped' | 'failed';
+export type PlannedState = 'building' | 'committed' | 'sleeping' | 'rolled-back' | 'destroyed' | 'waiting' | 'refused' | 'skipped' | 'failed';
 
 /** What an explicit action's caller is told (the API's answer, the PR comment's reaction). */
 export type PlannedAnswer = 'unchanged' | 'refused' | 'not-found';
@@ -124,4 +136,16 @@ export type Plan =
     /** Nothing to report: the environment's reported state stays what it was (a refused command). */
     quiet?: boolean;
   }
-  | { kind: 'wait'; app: string; limit: number; place: number; reason: string };
+  | { kind: 'wait'; app: string; limit: number; place: number; reason: string }
+  | {
+    /** The head sha is not deployed until its build passes (`waitFor`): nothing is committed for it. */
+    kind: 'hold';
+    sha: string;
+    /** `building` while it waits; `failed` when a check failed, the wait timed out or cannot be checked. */
+    state: 'building' | 'failed';
+    reason: string;
+    /** What the PR comment shows of the wait (null when the build could not be asked about). */
+    build: BuildWaitView | null;
+    /** The PR was just opened and had no environment: previewd cannot have commented on it yet. */
+    firstReport: boolean;
+  };

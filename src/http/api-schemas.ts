@@ -77,7 +77,7 @@ export const previewSchema = {
     updatedAt: nullableString,
     expiresAt: nullableString,
     preservedUntil: nullableString,
-    state: { type: 'string', description: 'pending, committed, deploying, ready, failed, sleeping, rolled-back, waiting, destroyed, or unknown' },
+    state: { type: 'string', description: "pending, building (waitFor: the head sha's build is not done; the environment, if any, runs its earlier sha), committed, deploying, ready, failed, sleeping, rolled-back, waiting, destroyed, or unknown" },
     reason: nullableString,
     commit: { ...nullableString, description: 'the GitOps commit that last changed the folder' },
     title: { ...nullableString, description: "the PR's title, once previewd has heard of the PR since its start" },

@@ -11,22 +11,11 @@ export interface ChecksLog {
  * (the `waitFor` wait may be over). Like every webhook handler it must only enqueue; the answer is
  * what the delivery's 202 says.
  */
-export type ChecksChangedHandler = (change: ChecksChanged, delivery: string, log: ChecksLog) => WebhookOutcome;
+export type ChecksChangedHandler = (change: ChecksChanged, delivery: string, log: ChecksLog, inboxId?: string) => WebhookOutcome;
 
 /** A verified `check_run`, `check_suite`, `status` or `workflow_run` delivery, parsed and handed on. */
-export function routeChecksEvent(name: ChecksEventName, payload: unknown, delivery: string, handler: ChecksChangedHandler, log: ChecksLog): WebhookOutcome {
+export function routeChecksEvent(name: ChecksEventName, payload: unknown, delivery: string, handler: ChecksChangedHandler, log: ChecksLog, inboxId?: string): WebhookOutcome {
   const parsed = parseChecksEvent(name, payload);
   if (!parsed.ok) return { accepted: false, reason: parsed.reason };
-  return handler(parsed.change, delivery, log);
-}
-
-/**
- * Until the reconciler waits for builds, a CI event changes nothing: said at debug with what it
- * named, and ignored (GitHub sees a 202; the delivery log says why).
- */
-export function checksChangedNotWired(): ChecksChangedHandler {
-  return (change, _delivery, log) => {
-    log.debug({ repo: `${change.owner}/${change.repo}`, shas: change.shas, pulls: change.pulls, check: change.name }, 'checks changed; the reconciler does not wait for builds yet');
-    return { accepted: false, reason: 'previewd does not wait for CI checks yet' };
-  };
+  return handler(parsed.change, delivery, log, inboxId);
 }

@@ -127,7 +127,7 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
       }
     }
     const outcome = options.onChecksChanged !== undefined && isChecksEvent(name)
-      ? routeChecksEvent(name, payload, delivery, options.onChecksChanged, log)
+      ? routeChecksEvent(name, payload, delivery, options.onChecksChanged, log, inboxId)
       : options.handle({ name, delivery, payload, ...(inboxId === undefined ? {} : { inboxId }) }, log);
     if (!outcome.accepted) {
       log.info({ reason: outcome.reason }, 'webhook ignored');

@@ -1,6 +1,7 @@
 import type { ActionOutcome } from '../domain/action-outcome.ts';
 import { envFolder } from '../domain/environment.ts';
 import type { Plan, PlanFacts } from '../domain/plan-types.ts';
+import { completePreviewJson } from '../domain/read-preview-json.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
 import type { ApplyHooks, ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
 import { withIds, type SyncItem, type WorkItem } from './reconcile-request.ts';
@@ -68,6 +69,18 @@ export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: P
       log.info({ reason: plan.reason, state: 'waiting' }, 'no preview change');
       return { status: 'unchanged', message: plan.reason };
     }
+    case 'hold': {
+      const sync: SyncItem | null = item.kind === 'sync' ? item : facts.pull ? { kind: 'sync', snapshot: facts.pull, actor: item.actor, cause: item.cause, override: true } : null;
+      // Held for this sha, not in the slot line: the line's older item would deploy an older sha.
+      const left = deps.waiting.leave(facts.env);
+      if (left) hooks.settled(left);
+      if (sync) deps.builds.hold(facts.env, sync, deps.now(), facts.config);
+      // A registry sends no event for a pushed tag: previewd looks again, backing off, until the timeout.
+      if (plan.build?.verdict === 'wait' && plan.build.pending.some((p) => p.kind === 'image')) deps.builds.lookAgain(facts.env);
+      setHoldStatus(deps, facts, base, plan, at);
+      log.info({ reason: plan.reason, state: plan.state, sha: plan.sha }, 'no preview change: the build of this commit is not done');
+      return { status: 'unchanged', message: plan.reason };
+    }
     case 'skip': {
       // A PR closed while it waited for a slot leaves the line (its entries settle): never deployed later.
       if (item.kind === 'sync' && item.snapshot.state === 'closed') {
@@ -96,4 +109,19 @@ function setSkipStatus(deps: ReconcileDeps, facts: PlanFacts, base: Omit<Preview
   }
   const standing = plan.standing ? { commit: plan.standing.commit, published: true } : {};
   deps.statuses.set({ ...base, state: plan.state, reason: plan.reason, at, ...(plan.problems ? { problems: plan.problems } : {}), ...standing });
+}
+
+// Said once per change: a resync or a CI event that finds the wait as it was asks for no report.
+function setHoldStatus(deps: ReconcileDeps, facts: PlanFacts, base: Omit<PreviewStatus, 'state' | 'at'>, plan: Extract<Plan, { kind: 'hold' }>, at: string): void {
+  const known = deps.statuses.get(facts.env);
+  const same = known?.state === plan.state && known.sha === plan.sha && known.reason === plan.reason && JSON.stringify(known.build ?? null) === JSON.stringify(plan.build);
+  if (same) return;
+  // An environment that exists keeps running its earlier sha meanwhile: the comment shows that one.
+  const running = completePreviewJson({ value: facts.previous, problems: facts.previousProblems });
+  const last = facts.records[0];
+  deps.statuses.set({
+    ...base, sha: plan.sha, state: plan.state, reason: plan.reason, at,
+    ...(plan.build ? { build: plan.build } : {}), ...(plan.firstReport ? { firstReport: true } : {}),
+    ...(running ? { preview: running } : {}), ...(running && last ? { commit: last.commit, published: true, publishedAt: last.time } : {}),
+  });
 }

@@ -6,7 +6,8 @@ import type { ForgeChecks, ForgeContext, RepoRef } from '../ports/forge.ts';
 import type { ImageRegistry } from '../ports/image-registry.ts';
 
 export interface CheckBuildDeps {
-  checks: ForgeChecks;
+  /** Needed only by waits that list checks (null: GitHub is off). */
+  checks: ForgeChecks | null;
   /** Needed only by apps with `waitFor.image`. */
   registry: ImageRegistry | null;
 }
@@ -31,6 +32,11 @@ export class NoImageRegistryError extends Error {
   override name = 'NoImageRegistryError';
 }
 
+/** A wait that lists checks, but the service was started without GitHub. */
+export class NoForgeChecksError extends Error {
+  override name = 'NoForgeChecksError';
+}
+
 /**
  * The gather step of a `waitFor` wait, for one head sha: its check runs and commit statuses
  * (conditional: unchanged costs two 304s), then — only once the checks passed and the app asks —
@@ -40,9 +46,11 @@ export class NoImageRegistryError extends Error {
  */
 export async function checkBuild(deps: CheckBuildDeps, input: CheckBuildInput): Promise<{ verdict: BuildVerdict; outcome: BuildWaitOutcome; changed: boolean }> {
   const wait = input.compiled ?? compileWaitFor(input.wait);
-  const [runs, statuses] = wait.checks.length === 0
+  const checks = deps.checks;
+  if (wait.checks.length > 0 && checks === null) throw new NoForgeChecksError('waitFor lists checks, but previewd runs without GitHub access to read them');
+  const [runs, statuses] = wait.checks.length === 0 || checks === null
     ? [{ runs: [], changed: false }, { statuses: [], changed: false }]
-    : await Promise.all([deps.checks.listCheckRuns(input.repo, input.sha, input.ctx), deps.checks.listCommitStatuses(input.repo, input.sha, input.ctx)]);
+    : await Promise.all([checks.listCheckRuns(input.repo, input.sha, input.ctx), checks.listCommitStatuses(input.repo, input.sha, input.ctx)]);
   const facts = { checkRuns: runs.runs, statuses: statuses.statuses, startedAt: input.startedAt, now: input.now };
   let verdict = buildVerdict(wait, facts);
   if (verdict.verdict === 'wait' && verdict.needsImages) {

@@ -9,11 +9,16 @@ import { createPublisher, type Publisher, type PublisherLogger } from './publish
 import { reconcilePreview, type ReconcileDeps, type ReconcileLogger } from './reconcile-preview.ts';
 import { createKeyedLock } from './keyed-lock.ts';
 import { createWaitingLine } from './waiting-line.ts';
+import { createBuildLine, type BuildLine } from './build-line.ts';
 import { mergeRequests, type ReconcileRequest } from './reconcile-request.ts';
 import { createWorkQueue } from './work-queue.ts';
 
-export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log' | 'waiting' | 'slots' | 'enqueue' | 'lifecycle' | 'fresh' | 'hooks'> {
+export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'statuses' | 'log' | 'waiting' | 'slots' | 'enqueue' | 'lifecycle' | 'fresh' | 'hooks' | 'checks' | 'images' | 'builds'> {
   lifecycle?: ReconcileDeps['lifecycle'];
+  /** GitHub's check runs and statuses, for `waitFor` (absent: waits that list checks cannot pass). */
+  checks?: ReconcileDeps['checks'];
+  /** The image registries, for `waitFor: { image: true }`. */
+  images?: ReconcileDeps['images'];
   log: ReconcileLogger & PublisherLogger & { error(obj: object, msg: string): void };
   /** Environments worked on at once (the store serializes the commits themselves). */
   concurrency?: number;
@@ -33,6 +38,8 @@ export interface ReconcilerOptions extends Omit<ReconcileDeps, 'publisher' | 'st
   onStatus?: (status: PreviewStatus) => void;
   /** Told each item's id once it is settled: published, or planned as a no-op (the inbox retires it). */
   onSettled?: (id: string) => void;
+  /** How soon a wait for an image tag looks again, doubling each time (default 2 s up to 60 s). */
+  imageRecheck?: { baseMs?: number; maxMs?: number };
   /** Measures each reconcile (duration and result). */
   metrics?: Pick<Metrics, 'reconciled'>;
 }
@@ -49,6 +56,8 @@ export interface Reconciler {
   fresh(): Promise<void>;
   readonly statuses: PreviewStatusBook;
   readonly publisher: Publisher;
+  /** The environments held by `waitFor`: what a CI event plans again. */
+  readonly builds: BuildLine;
 }
 
 export function createReconciler(options: ReconcilerOptions): Reconciler {
@@ -75,8 +84,14 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     },
   });
   const view = createFreshView({ store: options.store, maxAgeMs: options.fetchIntervalMs ?? 2000, onConflicts: replanner.conflicts, log: options.log });
+  // An image tag sends no event when it is pushed: a held environment waiting for one is looked at again.
+  const builds = createBuildLine({
+    recheck: (held) => void queueRef.enqueue({ env: held.env, items: [{ ...held.sync, cause: 'image-recheck' }] }),
+    ...options.imageRecheck,
+  });
   const deps: ReconcileDeps = {
-    ...options, lifecycle: options.lifecycle ?? null, publisher, statuses, waiting: createWaitingLine(), slots: createKeyedLock(),
+    ...options, lifecycle: options.lifecycle ?? null, checks: options.checks ?? null, images: options.images ?? null, builds,
+    publisher, statuses, waiting: createWaitingLine(), slots: createKeyedLock(),
     enqueue: (req) => void queueRef.enqueue(req), fresh: view.fresh, hooks: replanner,
   };
   const queue = createWorkQueue<ReconcileRequest>({
@@ -123,6 +138,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       } while (queue.size() > 0);
     },
     async close() {
+      builds.close();
       do {
         await queue.close();
         await publisher.flush();
@@ -132,5 +148,6 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     fresh: view.fresh,
     statuses,
     publisher,
+    builds,
   };
 }

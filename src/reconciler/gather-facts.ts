@@ -9,6 +9,7 @@ import { defaultRollbackTarget, isSticky } from '../domain/plan-helpers.ts';
 import type { PlanFacts, Trigger } from '../domain/plan-types.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 import { readPreviewJson } from '../domain/read-preview-json.ts';
+import { gatherBuild } from './gather-build.ts';
 import { repoAllowed } from '../domain/repo-allowed.ts';
 import type { ReconcileDeps } from './reconcile-deps.ts';
 import type { WorkItem } from './reconcile-request.ts';
@@ -72,9 +73,9 @@ async function folderRecords(deps: ReconcileDeps, env: EnvRef, item: WorkItem): 
  * Everything the plan needs about one environment, from the GitOps tip as it is now (the caller has
  * fetched when the view may be stale), GitHub and the registry. What costs a GitHub call is asked only
  * when it can matter to the plan. For a new environment of an app, the app's slot lock is taken before
- * its environments are counted and pushed onto `held`: the caller frees it once the plan is applied.
+ * its environments are counted and pushed onto `slotLocks`: the caller frees it once the plan is applied.
  */
-export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkItem, held?: Array<() => void>): Promise<PlanFacts> {
+export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkItem, slotLocks?: Array<() => void>): Promise<PlanFacts> {
   const service = await deps.registry.load();
   const app = service.ok ? findApp(service.value, env.owner, env.repo) : null;
   const current = await deps.store.readEnvironment(env);
@@ -88,7 +89,7 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
   const facts: PlanFacts = {
     env, now: deps.now(), service, app, allowed: repoAllowed(deps.allowedRepos, env.owner, env.repo), current,
     previous: current ? read.value : null, previousProblems: read.problems, records, pull,
-    config: null, labelApproved: null, changedFiles: null, running: 0, waitingAhead: 0, rollback: null,
+    config: null, labelApproved: null, changedFiles: null, running: 0, waitingAhead: 0, rollback: null, build: null,
     templates: deps.templates, checkPreviewJson: deps.validators.previewJson,
   };
   // A rollback restores what the folder held; it needs no registration (an app removed from the
@@ -103,16 +104,25 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
   // The PR's settings: at its head for a deploy, at the deployed sha for a change of lifecycle.
   const configSha = deploying ? pull.headSha : ['preserve', 'sleep', 'wake'].includes(action) ? (facts.previous?.sha ?? pull?.headSha ?? null) : null;
   if (configSha !== null) {
-    const text = deps.forge ? await deps.forge.readFile(env, PREVIEW_CONFIG_FILE, configSha, ctx) : null;
-    facts.config = loadPreviewConfig(text, deps.validators);
+    // A sha held for its build was read already: a file at a commit never changes.
+    const held = deps.builds.get(env);
+    if (held?.config && held.sha === configSha.toLowerCase()) facts.config = held.config;
+    else {
+      const text = deps.forge ? await deps.forge.readFile(env, PREVIEW_CONFIG_FILE, configSha, ctx) : null;
+      facts.config = loadPreviewConfig(text, deps.validators);
+    }
   }
   if (deploying) {
     facts.labelApproved = await labelApproved(deps, pull, service.value);
     const paths = facts.config?.ok ? facts.config.value.paths : undefined;
     if (paths?.length && deps.forge) facts.changedFiles = await deps.forge.listPullRequestFiles(pull, pull.pr, ctx);
+    // Only for a PR the plan may deploy: a draft or a disabled preview costs GitHub no check calls.
+    if (facts.config?.ok && facts.config.value.enabled && !(pull.draft && !app.drafts)) {
+      facts.build = await gatherBuild(deps, env, pull, service.value, app, facts.previous?.sha, ctx);
+    }
     if (current === null) {
       // Held until the caller has applied the plan (a commit counted by the next holder, or a place in line).
-      held?.push(await deps.slots.acquire(app.name ?? app.repo));
+      slotLocks?.push(await deps.slots.acquire(app.name ?? app.repo));
       facts.running = await countRunning(deps, service.value, app);
       facts.waitingAhead = deps.waiting.ahead(app.name ?? app.repo, env);
     }

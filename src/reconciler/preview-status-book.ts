@@ -1,10 +1,11 @@
 import type { ConfigProblem } from '../domain/config-problem.ts';
 import { envFolder, type EnvRef } from '../domain/environment.ts';
 import type { PreviewJson } from '../domain/preview-json.ts';
+import type { BuildWaitView } from '../domain/render-build-wait.ts';
 
 /** DESIGN.md's preview states. */
 export type PreviewState =
-  | 'pending' | 'committed' | 'deploying' | 'ready' | 'destroyed' | 'failed' | 'sleeping' | 'rolled-back' | 'waiting';
+  | 'pending' | 'building' | 'committed' | 'deploying' | 'ready' | 'destroyed' | 'failed' | 'sleeping' | 'rolled-back' | 'waiting';
 
 /** What previewd last concluded about one environment; rebuilt from git and GitHub after a restart. */
 export interface PreviewStatus {
@@ -14,6 +15,8 @@ export interface PreviewStatus {
   reason?: string;
   /** A refused `.github/preview.yaml`: every problem, for the PR comment. */
   problems?: ConfigProblem[];
+  /** A `waitFor` wait on `sha`: what is pending, or the check that failed, or the timeout. */
+  build?: BuildWaitView;
   /** The PR head sha this status is about. */
   sha?: string;
   /** The GitOps commit that carries it, once made (replaced by its published id). */

@@ -1,6 +1,8 @@
 import type { ConfigValidators } from '../domain/config-validators.ts';
 import type { RenderTemplates } from '../domain/render-overlay.ts';
-import type { Forge, ForgeLifecycle } from '../ports/forge.ts';
+import type { Forge, ForgeChecks, ForgeLifecycle } from '../ports/forge.ts';
+import type { ImageRegistry } from '../ports/image-registry.ts';
+import type { BuildLine } from './build-line.ts';
 import type { GitOpsStore } from '../ports/gitops-store.ts';
 import type { PreviewStatusBook } from './preview-status-book.ts';
 import type { Publisher } from './publisher.ts';
@@ -30,6 +32,12 @@ export interface ReconcileDeps {
   forge: Forge | null;
   /** The commands' side of GitHub (reactions, replies, the PR as it is now); null when off. */
   lifecycle: ForgeLifecycle | null;
+  /** The check runs and statuses a `waitFor` wait reads; null when GitHub is off. */
+  checks: ForgeChecks | null;
+  /** The container registries `waitFor: { image: true }` asks; null: none configured. */
+  images: ImageRegistry | null;
+  /** The environments whose head sha waits for its build. */
+  builds: BuildLine;
   registry: RegistryReader;
   validators: ConfigValidators;
   templates: RenderTemplates;

@@ -3,7 +3,7 @@ import { envLabel } from '../domain/environment.ts';
 import { mayRunCommands } from '../domain/may-run-commands.ts';
 import { notAllowedReason, repoAllowed } from '../domain/repo-allowed.ts';
 import { previewCommandHelp } from '../domain/parse-preview-command.ts';
-import { plan } from '../domain/plan.ts';
+import { plan, type Plan } from '../domain/plan.ts';
 import { applyPlan } from './apply-plan.ts';
 import { gatherFacts, triggerOf } from './gather-facts.ts';
 import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
@@ -41,20 +41,40 @@ export async function reconcilePreview(deps: ReconcileDeps, req: ReconcileReques
 /** Gather → plan → apply, for one item. */
 async function step(deps: ReconcileDeps, req: ReconcileRequest, item: WorkItem, log: ReconcileLogger): Promise<ActionOutcome> {
   await deps.fresh();
+  const asked = heldOverride(deps, req.env, item);
   // The app's slot lock, when gathering took it for a new environment: freed once the plan is applied.
   const held: Array<() => void> = [];
   let decided: ReturnType<typeof plan>;
   let outcome: ActionOutcome;
   try {
-    const facts = await gatherFacts(deps, req.env, item, held);
-    decided = plan(facts, triggerOf(item));
-    outcome = await applyPlan(deps, deps.hooks, facts, item, decided, log);
+    const facts = await gatherFacts(deps, req.env, asked, held);
+    decided = plan(facts, triggerOf(asked));
+    releaseBuild(deps, req.env, item, decided);
+    outcome = await applyPlan(deps, deps.hooks, facts, asked, decided, log);
   } finally {
     for (const free of held) free();
   }
   // A commit settles once published, a wait once out of line; anything else is settled now.
   if (outcome.status !== 'committed' && decided.kind !== 'wait') deps.hooks.settled(item);
   return outcome;
+}
+
+// A resync of a held sha speaks with the held event's voice: a push held for its build keeps its right
+// to deploy over a person's commit once the build passes, whoever plans it again.
+function heldOverride(deps: ReconcileDeps, env: ReconcileRequest['env'], item: WorkItem): WorkItem {
+  const held = deps.builds.get(env);
+  if (item.kind !== 'sync' || item.override || !held?.sync.override || held.sha !== item.snapshot.headSha.toLowerCase()) return item;
+  return { ...item, override: true };
+}
+
+// The wait of a held sha is over once the PR is planned to anything but a hold, or the environment
+// is removed or its held sha committed; a command on the running environment (sleep, preserve) keeps it.
+function releaseBuild(deps: ReconcileDeps, env: ReconcileRequest['env'], item: WorkItem, decided: Plan): void {
+  if (decided.kind === 'hold') return;
+  const held = deps.builds.get(env);
+  if (!held) return;
+  const committedHeld = decided.kind === 'commit' && decided.meta.sha?.toLowerCase() === held.sha;
+  if (item.kind === 'sync' || decided.kind === 'destroy' || committedHeld) deps.builds.release(env);
 }
 
 /** Runs an action asked for in a PR comment with its acknowledgements; other actions run as they are. */

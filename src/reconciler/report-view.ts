@@ -5,7 +5,7 @@ import type { PreviewStatus } from './preview-status-book.ts';
 
 /** What the report says about one environment, before it is put into words. */
 export type ReportView = Omit<ApplicationStateView, 'state'> & {
-  state: ApplicationStateView['state'] | 'destroyed' | 'refused' | 'rolled-back' | 'waiting' | 'sleeping';
+  state: ApplicationStateView['state'] | 'building' | 'destroyed' | 'refused' | 'rolled-back' | 'waiting' | 'sleeping';
 };
 
 function empty(): Omit<ApplicationStateView, 'state'> {
@@ -26,7 +26,11 @@ export async function reportView(
       return { ...empty(), state: 'refused', reasons: status.reason ? [status.reason] : [] };
     case 'destroyed':
       return { ...empty(), state: 'destroyed' };
+    case 'building':
+      // The wait says itself (status.build): what is pending, with links; no reason to repeat it.
+      return { ...empty(), state: 'building', reasons: status.build ? [] : status.reason ? [status.reason] : [] };
     case 'failed':
+      return { ...empty(), state: 'failed', reasons: !status.build && status.reason ? [status.reason] : [] };
     case 'rolled-back':
     case 'waiting':
       return { ...empty(), state: status.state, reasons: status.reason ? [status.reason] : [] };

@@ -11,14 +11,16 @@ import { describeSettings } from '../domain/describe-settings.ts';
 import type { Settings } from '../domain/load-settings.ts';
 import { createDeliveryLog } from '../http/delivery-log.ts';
 import type { Cluster } from '../ports/cluster.ts';
-import type { Forge, ForgeLifecycle, ForgeReports } from '../ports/forge.ts';
+import type { Forge, ForgeChecks, ForgeLifecycle, ForgeReports } from '../ports/forge.ts';
+import type { ImageRegistry } from '../ports/image-registry.ts';
 import { noMetrics } from '../ports/metrics.ts';
 import { resyncOnce, type ResyncReport } from '../jobs/resync-once.ts';
 import { scheduleResync } from '../jobs/schedule-resync.ts';
 import { createReconciler, type Reconciler } from '../reconciler/create-reconciler.ts';
 import { createRegistryReader } from '../reconciler/registry-reader.ts';
 import { routeWebhook } from '../reconciler/route-webhook.ts';
-import { checksChangedNotWired } from '../http/checks-changed.ts';
+import { routeChecks } from '../reconciler/route-checks.ts';
+import { createImageRegistry } from './create-image-registry.ts';
 import { createFeedback, type Feedback } from './create-feedback.ts';
 import { inboxJournalPath, openJournalInbox } from '../adapters/inbox/journal-inbox.ts';
 import { replayInbox } from './replay-inbox.ts';
@@ -43,6 +45,12 @@ export interface ServiceDeps {
   reports: ForgeReports | null;
   /** The same GitHub, for the resync and the PR commands (null: only TTLs are checked). */
   lifecycle?: ForgeLifecycle | null;
+  /** The same GitHub, for `waitFor`'s check runs and statuses (null or absent: waits that list checks never pass). */
+  checks?: ForgeChecks | null;
+  /** The image registries for `waitFor: { image: true }` (default: REGISTRY_CREDENTIALS by host, anonymous elsewhere). */
+  images?: ImageRegistry;
+  /** How soon a wait for an image tag looks again (default 2 s, doubling up to 60 s). */
+  imageRecheck?: { baseMs?: number; maxMs?: number };
   /** Whether to run the resync on RESYNC_SCHEDULE (tests drive rounds themselves). Default true. */
   schedule?: boolean;
   /** null when there is no cluster: health read-back is off. */
@@ -103,6 +111,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const allowedRepos = settings.allowedRepos ? { allowedRepos: settings.allowedRepos } : {};
   const reconciler = createReconciler({
     store, forge: deps.forge, lifecycle, registry, validators, templates: deps.assets.templates,
+    checks: deps.checks ?? null, images: deps.images ?? createImageRegistry(settings, log),
+    ...(deps.imageRecheck ? { imageRecheck: deps.imageRecheck } : {}),
     now, log, metrics, ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }), ...allowedRepos,
     // Commits by others are seen within seconds in the local repository, within the idle probe's interval for a remote.
     fetchIntervalMs: settings.gitops.kind === 'remote' ? (deps.remoteCheck?.probeMs ?? 30_000) : 2000,
@@ -170,7 +180,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     webhooks: {
       secrets, now, ...(settings.webhookSecretPrevious ? { previous: settings.webhookSecretPrevious } : {}),
       bodyLimit: deps.webhookBodyLimit ?? 5 * 1024 * 1024, deliveries, handle, inbox,
-      onChecksChanged: checksChangedNotWired(), metrics },
+      onChecksChanged: routeChecks(reconciler.builds, reconciler.enqueue), metrics },
     health: { readiness },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });

@@ -52,6 +52,8 @@ export interface FeedbackFixtureOptions {
   githubApp?: { appId: number; privateKey: string; installations: Record<number, string> };
   /** Basic-auth credentials the GitOps remote demands (given to previewd as GITOPS_USERNAME/GITOPS_TOKEN). */
   gitopsAuth?: { username: string; password: string };
+  /** How soon a wait for an image tag looks again (tests shorten it). */
+  imageRecheck?: ServiceDeps['imageRecheck'];
   /** Runs before the GitOps remote serves each request (a test holds or fails them). */
   beforeRemoteRequest?: (method: string, path: string) => Promise<void>;
 }
@@ -82,9 +84,10 @@ export async function startFeedbackFixture(options: FeedbackFixtureOptions = {})
   const auth = app ? { kind: 'app' as const, appId: app.appId, privateKey: app.privateKey } : { kind: 'token' as const, token };
   const forge = createOctokitForge({ baseUrl: github.url, auth, log, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 }, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const service = await startService({
-    settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, cluster: createCluster(loaded.settings, log, options.metrics),
+    settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, checks: forge, cluster: createCluster(loaded.settings, log, options.metrics),
     reportDebounceMs: options.reportDebounceMs ?? 200, lingerMs: 20, schedule: false, ...(options.now ? { now: options.now } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.remoteCheck ? { remoteCheck: options.remoteCheck } : {}),
+    ...(options.imageRecheck ? { imageRecheck: options.imageRecheck } : {}),
   });
   let counter = 0;
   return {

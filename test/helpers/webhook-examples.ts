@@ -116,3 +116,44 @@ export function issueCommentPayload(shape: CommentShape): Json {
   p.sender.login = shape.author;
   return p;
 }
+
+export interface CheckRunShape {
+  owner: string;
+  repo: string;
+  sha: string;
+  name: string;
+  conclusion: string;
+  /** The PR GitHub lists with the run (none for a fork's). */
+  pr?: number;
+  htmlUrl?: string;
+}
+
+/** A recorded `check_run.completed` payload, moved onto the given repository, sha and run. */
+export function checkRunPayload(shape: CheckRunShape): Json {
+  const base = recorded('check_run').find((e) => e.source.startsWith('api.github.com') && e.payload.action === 'completed');
+  if (!base) throw new Error('@octokit/webhooks-examples has no check_run.completed example');
+  const p = structuredClone(base.payload);
+  moveRepository(p, shape.owner, shape.repo);
+  const run = p.check_run;
+  Object.assign(run, { head_sha: shape.sha, name: shape.name, status: 'completed', conclusion: shape.conclusion, ...(shape.htmlUrl ? { html_url: shape.htmlUrl } : {}) });
+  const listed = run.pull_requests?.[0];
+  run.pull_requests = shape.pr === undefined || !listed ? [] : [{ ...listed, number: shape.pr, head: { ...listed.head, sha: shape.sha } }];
+  return p;
+}
+
+/** A recorded `status` payload (a CI system's commit status), moved onto the given repository, sha and context. */
+export function statusPayload(shape: { owner: string; repo: string; sha: string; context: string; state: 'pending' | 'success' | 'failure' | 'error' }): Json {
+  const base = recorded('status').find((e) => e.source.startsWith('api.github.com'));
+  if (!base) throw new Error('@octokit/webhooks-examples has no status example');
+  const p = structuredClone(base.payload);
+  moveRepository(p, shape.owner, shape.repo);
+  Object.assign(p, { sha: shape.sha, context: shape.context, state: shape.state });
+  p.commit.sha = shape.sha;
+  return p;
+}
+
+function moveRepository(p: Json, owner: string, repo: string): void {
+  const fullName = `${owner}/${repo}`;
+  Object.assign(p.repository, { name: repo, full_name: fullName, html_url: `https://github.com/${fullName}` });
+  p.repository.owner.login = owner;
+}

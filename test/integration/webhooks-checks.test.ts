@@ -6,7 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../../src/app.ts';
 import type { ChecksChanged } from '../../src/domain/parse-checks-event.ts';
-import { checksChangedNotWired, type ChecksChangedHandler } from '../../src/http/checks-changed.ts';
+import type { ChecksChangedHandler } from '../../src/http/checks-changed.ts';
+import { createBuildLine } from '../../src/reconciler/build-line.ts';
+import type { ReconcileRequest } from '../../src/reconciler/reconcile-request.ts';
+import { routeChecks } from '../../src/reconciler/route-checks.ts';
+import type { PullRequestSnapshot } from '../../src/domain/pull-request.ts';
 import { createDeliveryLog } from '../../src/http/delivery-log.ts';
 import type { WebhookEvent } from '../../src/http/webhook-event.ts';
 import { examplesOf, pullRequestPayload } from '../helpers/webhook-examples.ts';
@@ -145,17 +149,41 @@ describe('the webhook plugin and CI events', () => {
     }
   });
 
-  test('the seam until the reconciler is wired: ignored with the reason, the change logged at debug', async () => {
-    const h = await harness(checksChangedNotWired());
+  test('the reconciler\'s handler: a CI event plans again exactly the environments held for its sha, 202 and enqueue only', async () => {
+    const payload = completed('check_run');
+    const sha: string = payload.check_run.head_sha;
+    const [owner, repo] = String(payload.repository.full_name).split('/') as [string, string];
+    const builds = createBuildLine({ recheck: () => assert.fail('no image is waited for here') });
+    const snapshot = (pr: number, headSha: string): PullRequestSnapshot => ({
+      owner, repo, pr, state: 'open', merged: false, draft: false, headSha, headRef: 'feature', fork: pr === 2, author: 'alice', labels: [], repoUrl: `https://github.com/${owner}/${repo}`,
+    });
+    // PR 1 and the fork PR 2 wait for this sha; PR 3 for another; PR 4 of another repository for this one.
+    builds.hold({ owner, repo, pr: 1 }, { kind: 'sync', snapshot: snapshot(1, sha), actor: 'alice', cause: 'pull_request.synchronize', override: true, ids: ['settled-before'] }, new Date());
+    builds.hold({ owner, repo, pr: 2 }, { kind: 'sync', snapshot: snapshot(2, sha), actor: 'bob', cause: 'pull_request.opened', override: true }, new Date());
+    builds.hold({ owner, repo, pr: 3 }, { kind: 'sync', snapshot: snapshot(3, 'c'.repeat(40)), actor: 'carol', cause: 'pull_request.opened', override: true }, new Date());
+    builds.hold({ owner: 'other', repo, pr: 4 }, { kind: 'sync', snapshot: { ...snapshot(4, sha), owner: 'other' }, actor: 'dan', cause: 'pull_request.opened', override: true }, new Date());
+    const queued: ReconcileRequest[] = [];
+    const h = await harness(routeChecks(builds, (req) => { queued.push(req); return true; }));
     try {
-      const answer = await deliver(h.app, 'check_run', completed('check_run'));
+      const answer = await deliver(h.app, 'check_run', payload);
       assert.equal(answer.status, 202);
-      assert.deepEqual(answer.body, { accepted: false, reason: 'previewd does not wait for CI checks yet' });
-      const line = h.lines.find((l) => l.msg === 'checks changed; the reconciler does not wait for builds yet');
-      assert.ok(line, 'a debug line');
-      assert.equal(line.level, 20);
-      assert.equal(line.delivery, answer.delivery);
-      assert.deepEqual(line.shas, [completed('check_run').check_run.head_sha]);
+      assert.deepEqual(answer.body, { accepted: true });
+      assert.deepEqual(queued.map((r) => r.env.pr).sort(), [1, 2]);
+      for (const req of queued) {
+        const item = req.items[0];
+        assert.ok(item?.kind === 'sync');
+        assert.equal(item.cause, 'check_run.completed');
+        assert.equal(item.delivery, answer.delivery);
+        assert.equal(item.snapshot.headSha, sha);
+        assert.equal(item.override, true, 'the held push keeps its right to override');
+        assert.equal(item.ids, undefined, 'no inbox here: the held push\'s own entry was settled when it was held');
+      }
+      assert.ok(h.lines.some((l) => l.msg === 'checks changed: planning the waiting previews again' && l.delivery === answer.delivery));
+      const other = structuredClone(payload);
+      other.check_run.head_sha = 'e'.repeat(40);
+      const ignored = await deliver(h.app, 'check_run', other);
+      assert.deepEqual([ignored.status, ignored.body], [202, { accepted: false, reason: 'no preview waits for the build of these commits' }]);
+      assert.equal(queued.length, 2);
       assert.equal(h.handled.length, 0);
     } finally {
       await h.app.close();

@@ -71,7 +71,7 @@ function facts(row: Row): PlanFacts {
     env: { owner: 'demo', repo: 'app', pr: 7 }, now: NOW, service, app, allowed: true, current: null, previous: null, previousProblems: [],
     records: row.records ?? [], pull: row.pull === undefined ? { ...PR, ...row.pr } : row.pull,
     config: row.config === null ? null : loadPreviewConfig(row.config ?? null, validators), labelApproved: row.labelApproved ?? null,
-    changedFiles: row.changedFiles ?? null, running: row.running ?? 0, waitingAhead: 0, rollback: null,
+    changedFiles: row.changedFiles ?? null, running: row.running ?? 0, waitingAhead: 0, rollback: null, build: null,
     templates: assets.templates, checkPreviewJson: validators.previewJson,
   };
   existing(row, f);
@@ -91,6 +91,7 @@ function shape(p: Plan): string {
     case 'destroy': return `destroy:${p.meta.action}`;
     case 'wait': return `wait:${p.place}`;
     case 'skip': return `skip:${p.quiet ? 'quiet' : p.state}`;
+    case 'hold': return `hold:${p.state}`;
   }
 }
 
