@@ -104,6 +104,9 @@ export function createObjectStore(historyLimit: number): ObjectStore {
       object.apiVersion = `${resource.group}/${resource.version}`;
       object.kind = resource.kind;
       const meta = object.metadata;
+      // Go's omitempty: an empty labels or annotations map is not kept (a merge patch removing the last one).
+      if (meta.labels && Object.keys(meta.labels).length === 0) delete meta.labels;
+      if (meta.annotations && Object.keys(meta.annotations).length === 0) delete meta.annotations;
       meta.uid = previous?.metadata.uid ?? meta.uid ?? randomUUID();
       meta.creationTimestamp = previous?.metadata.creationTimestamp ?? meta.creationTimestamp ?? now();
       const generation = previous?.metadata.generation ?? 0;

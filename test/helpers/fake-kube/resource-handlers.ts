@@ -63,7 +63,11 @@ function list(ctx: ResourceContext, target: ResourceTarget, query: URLSearchPara
   const more = page.length < rest.length && last;
   const listMeta = {
     resourceVersion: String(rv),
-    ...(more ? { continue: Buffer.from(JSON.stringify({ rv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64'), remainingItemCount: rest.length - page.length } : {}),
+    ...(more ? { continue: Buffer.from(JSON.stringify({ rv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64') } : {}),
+    // A custom resource's list always carries the token, empty on the last (or only) page.
+    ...(!more ? { continue: '' } : {}),
+    // kube-apiserver counts what is left only when no selector filtered the list (checked against it).
+    ...(more && !query.get('labelSelector') && !query.get('fieldSelector') ? { remainingItemCount: rest.length - page.length } : {}),
   };
   return { status: 200, body: representList(target.resource, page, listMeta, representation) };
 }
