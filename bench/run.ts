@@ -3,11 +3,12 @@ import { benchCli } from './cli.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchFeedback } from './feedback.ts';
 import { benchInbox } from './inbox.ts';
+import { benchKube } from './kube.ts';
 import { benchResync } from './resync.ts';
 import { benchService } from './service.ts';
 import { benchStore } from './store.ts';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback, resync: benchResync, cli: benchCli, dashboard: benchDashboard, inbox: benchInbox };
+const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback, resync: benchResync, cli: benchCli, dashboard: benchDashboard, inbox: benchInbox, kube: benchKube };
 
 const [name, ...rest] = process.argv.slice(2);
 const chosen = name === undefined ? Object.keys(benches) : [name];
