@@ -68,10 +68,14 @@ describe('the fake Kubernetes API answers as kube-apiserver v1.20.2 does', { ski
     same(first, 'first page');
     const token = (answer: KubeAnswer): string => (answer.body as { metadata: { continue?: string } }).metadata.continue ?? '';
     assert.ok(token(first.real) && token(first.fake), 'both say there is more');
+    // Made between the pages: a continued list reads at the first page's resourceVersion.
+    same(await both('POST', APPS, application('pr-4', true)), 'create pr-4');
+    same(await both('PATCH', `${APPS}/pr-3`, { metadata: { annotations: { between: 'pages' } } }, 'application/merge-patch+json'), 'change pr-3');
     const real = await kube.request('GET', `${APPS}?labelSelector=${SELECTOR}&limit=2&continue=${encodeURIComponent(token(first.real))}`);
     const fakeNext = await fakeCall('GET', `${APPS}?labelSelector=${SELECTOR}&limit=2&continue=${encodeURIComponent(token(first.fake))}`);
     same({ real, fake: fakeNext }, 'second page');
-    assert.deepEqual((real.body as { items: Array<{ metadata: { name: string } }> }).items.map((i) => i.metadata.name), ['pr-3']);
+    assert.deepEqual((real.body as { items: Array<{ metadata: { name: string } }> }).items.map((i) => i.metadata.name), ['pr-3'], 'pr-4, made after the first page, not in it');
+    assert.equal((real.body as { items: Array<{ metadata: { annotations?: object } }> }).items[0]?.metadata.annotations, undefined, 'pr-3 as it was at the first page');
     same(await both('GET', `${APPS}?labelSelector=${SELECTOR}&limit=5`), 'one page that holds all');
     same(await both('GET', `${APPS}?labelSelector=${SELECTOR}`), 'no limit');
     same(await both('GET', `${APPS}?limit=2`), 'no selector: the count of what is left');
