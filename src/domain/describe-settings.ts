@@ -39,6 +39,13 @@ export function describeSettings(settings: Settings): string[] {
   if (cluster.kubeconfig !== undefined) lines.push(`cluster: from KUBECONFIG (${cluster.kubeconfig}); ${where}`);
   else if (cluster.inCluster) lines.push(`cluster: in-cluster service account; ${where}`);
   else lines.push('no cluster: health read-back is off (set KUBECONFIG or run in a cluster)');
+  const webhook = argocd.webhook;
+  if (webhook) {
+    const signed = webhook.secret === undefined ? 'unsigned (set ARGOCD_WEBHOOK_SECRET to argocd-secret\'s webhook.github.secret)' : 'signed with ARGOCD_WEBHOOK_SECRET';
+    lines.push(`Argo CD refresh: a push event for ${gitops.branch} to ${webhook.urls.join(', ')} after each publish, ${signed}; no Kubernetes write (argocd/rbac-readonly.yaml is enough)`);
+  } else if (cluster.kubeconfig !== undefined || cluster.inCluster) {
+    lines.push(`Argo CD refresh: annotations patched on ApplicationSet ${argocd.applicationSet} and the Applications (argocd/rbac.yaml); set ARGOCD_WEBHOOK_URL for a mode without Kubernetes writes`);
+  } else lines.push('Argo CD refresh: none, Argo CD sees each commit at its next poll (set ARGOCD_WEBHOOK_URL, or a cluster, to tell it at once)');
   // Only what exists is described: the write API and the resync say their word when they are built.
   return lines;
 }

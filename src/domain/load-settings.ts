@@ -13,7 +13,7 @@ export type LogFormat = 'json' | 'pretty';
  * Never echoed in a problem or a log line. The schema marks them `writeOnly` too; this list stands
  * even if a schema given to loadSettings forgets one.
  */
-export const SECRET_SETTINGS = ['WEBHOOK_SECRET', 'WEBHOOK_SECRET_PREVIOUS', 'GITOPS_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_TOKEN', 'REGISTRY_CREDENTIALS'] as const;
+export const SECRET_SETTINGS = ['WEBHOOK_SECRET', 'WEBHOOK_SECRET_PREVIOUS', 'GITOPS_TOKEN', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_TOKEN', 'REGISTRY_CREDENTIALS', 'ARGOCD_WEBHOOK_SECRET'] as const;
 
 export type GitOpsSettings = { branch: string; author: { name: string; email: string } } & (
   | { kind: 'local'; dir: string }
@@ -30,6 +30,12 @@ export type GitHubSettings = {
   | { kind: 'app'; appId: number; privateKey: string }
 );
 
+/** Where previewd posts its push events for Argo CD, and the secret that signs them (none: unsigned). */
+export interface ArgoCdWebhookSettings {
+  urls: string[];
+  secret?: string;
+}
+
 /** The service's settings, from the environment variables of DESIGN.md, with its defaults. */
 export interface Settings {
   port: number;
@@ -42,8 +48,12 @@ export interface Settings {
   dataDir: string;
   gitops: GitOpsSettings;
   github: GitHubSettings;
-  /** `url`: Argo CD's web UI (ARGOCD_URL), for the dashboard's links; absent when not set. */
-  argocd: { namespace: string; applicationSet: string; url?: string };
+  /**
+   * `url`: Argo CD's web UI (ARGOCD_URL), for the dashboard's links; absent when not set. `webhook`:
+   * ARGOCD_WEBHOOK_URL's endpoints and ARGOCD_WEBHOOK_SECRET; set, Argo CD is told of a publish by a
+   * push event there instead of refresh annotations (no Kubernetes write).
+   */
+  argocd: { namespace: string; applicationSet: string; url?: string; webhook?: ArgoCdWebhookSettings };
   /** `kubeconfig` when KUBECONFIG is set; `inCluster` when Kubernetes' service variables are. Neither: no cluster. */
   cluster: { kubeconfig?: string; inCluster: boolean };
   resyncSchedule: string;
@@ -133,6 +143,12 @@ function crossFieldProblems(given: Record<string, string>): string[] {
       problems.push(`${name}: set without GITOPS_REPO_URL: credentials are for a remote GitOps repository; set GITOPS_REPO_URL, or unset ${name} for the local one`);
     }
   }
+  if (has('ARGOCD_WEBHOOK_URL') && !has('GITOPS_REPO_URL')) {
+    problems.push('ARGOCD_WEBHOOK_URL: set without GITOPS_REPO_URL: the push event names the GitOps remote Argo CD reads; set GITOPS_REPO_URL, or unset ARGOCD_WEBHOOK_URL');
+  }
+  if (has('ARGOCD_WEBHOOK_SECRET') && !has('ARGOCD_WEBHOOK_URL')) {
+    problems.push('ARGOCD_WEBHOOK_SECRET: set without ARGOCD_WEBHOOK_URL: the secret signs the push events sent there; set ARGOCD_WEBHOOK_URL, or unset ARGOCD_WEBHOOK_SECRET');
+  }
   problems.push(...rotationProblems(given));
   // Read only within the schema's bound: an oversized value already has its problem.
   const credentials = given.REGISTRY_CREDENTIALS;
@@ -177,7 +193,10 @@ function toSettings(v: Record<string, string>, env: Record<string, string | unde
     dataDir,
     gitops,
     github,
-    argocd: { namespace: need(v, 'ARGOCD_NAMESPACE'), applicationSet: need(v, 'ARGOCD_APPLICATIONSET'), ...optional('url', v.ARGOCD_URL?.replace(/\/+$/, '')) },
+    argocd: {
+      namespace: need(v, 'ARGOCD_NAMESPACE'), applicationSet: need(v, 'ARGOCD_APPLICATIONSET'), ...optional('url', v.ARGOCD_URL?.replace(/\/+$/, '')),
+      ...(v.ARGOCD_WEBHOOK_URL === undefined ? {} : { webhook: { urls: v.ARGOCD_WEBHOOK_URL.split(',').map((u) => u.trim()), ...optional('secret', v.ARGOCD_WEBHOOK_SECRET) } }),
+    },
     cluster: { ...optional('kubeconfig', v.KUBECONFIG), inCluster },
     resyncSchedule: need(v, 'RESYNC_SCHEDULE'),
     shutdownTimeoutMs: shortDurationMs(need(v, 'SHUTDOWN_TIMEOUT')),

@@ -3,6 +3,7 @@ import { gitopsWebUrl } from '../domain/render-comment.ts';
 import type { ApplicationEvent, Cluster } from '../ports/cluster.ts';
 import type { ForgeReports } from '../ports/forge.ts';
 import type { GitOpsStore, PublishResult } from '../ports/gitops-store.ts';
+import type { Refresher } from '../ports/refresher.ts';
 import type { ReportDebt } from '../ports/report-debt.ts';
 import { composeReport } from '../reconciler/compose-report.ts';
 import { createPrReporter, type PrReporter } from '../reconciler/pr-reporter.ts';
@@ -11,6 +12,8 @@ import type { PreviewStatus } from '../reconciler/preview-status-book.ts';
 export interface FeedbackOptions {
   forge: ForgeReports | null;
   cluster: Cluster | null;
+  /** How Argo CD hears of a publish (annotations or its webhook); null: it finds out at its next poll. */
+  refresher?: Refresher | null;
   store: Pick<GitOpsStore, 'contains'>;
   status: (env: EnvRef) => PreviewStatus | undefined;
   gitops: { url: string | null; branch: string };
@@ -76,13 +79,13 @@ export function createFeedback(options: FeedbackOptions): Feedback {
     reporter.touch(env);
   }
   async function refresh(result: PublishResult): Promise<void> {
-    if (!cluster || result.published.length === 0) return;
+    const refresher = options.refresher;
+    if (!refresher || result.published.length === 0) return;
     try {
-      await cluster.refreshApplicationSet();
-      for (const p of result.published) {
+      await refresher.refresh(result.published.map((p) => {
         const id = options.status(p.env)?.preview?.id;
-        if (id && cluster.get(id)) await cluster.refreshApplication(id);
-      }
+        return { env: p.env, commit: p.commit, subject: p.subject, ...(id ? { application: id } : {}) };
+      }));
     } catch (err) {
       // Argo CD still polls on its own; a failed nudge only costs time.
       log.warn({ err }, 'could not ask Argo CD to refresh; it will pick the commit up at its next poll');

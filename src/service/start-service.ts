@@ -22,6 +22,7 @@ import { routeWebhook } from '../reconciler/route-webhook.ts';
 import { routeChecks } from '../reconciler/route-checks.ts';
 import { createImageRegistry } from './create-image-registry.ts';
 import { createFeedback, type Feedback } from './create-feedback.ts';
+import { createRefresher } from './create-refresher.ts';
 import { inboxJournalPath, openJournalInbox } from '../adapters/inbox/journal-inbox.ts';
 import { replayInbox } from './replay-inbox.ts';
 import { openFileReportDebt, reportDebtPath } from '../adapters/report-debt/file-report-debt.ts';
@@ -126,7 +127,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     onSettled: (id) => inbox.retire(id),
   });
   feedback = createFeedback({
-    forge: deps.reports, cluster, store, status: (env) => reconciler.statuses.get(env),
+    forge: deps.reports, cluster, refresher: createRefresher(settings, cluster, now), store, status: (env) => reconciler.statuses.get(env),
     gitops: { url: settings.gitops.kind === 'remote' ? settings.gitops.url : null, branch: settings.gitops.branch },
     now, log, debt, ...(deps.reportDebounceMs === undefined ? {} : { debounceMs: deps.reportDebounceMs }),
   });

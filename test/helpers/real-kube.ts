@@ -44,9 +44,21 @@ export interface RealKube {
   stopServer(): Promise<void>;
   /** Starts the API server again and waits until it is ready; `watchCache: false` makes etcd's compaction reach watches. */
   startServer(options?: { watchCache?: boolean }): Promise<void>;
+  /** Every request made as previewd's ServiceAccount so far, kubectl's included (started with `audit: true`; empty otherwise). */
+  audited(): Promise<AuditedRequest[]>;
   /** Compacts etcd's history up to its current revision: a watch from an older resourceVersion gets 410. */
   compact(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One request the API server's audit log recorded (previewd's only: its ServiceAccount is the one audited). */
+export interface AuditedRequest {
+  verb: string;
+  resource: string;
+  name?: string;
+  code: number;
+  uri: string;
+  userAgent: string;
 }
 
 export type RealKubeResult = { ok: true; kube: RealKube } | { ok: false; skip: string };
@@ -82,7 +94,7 @@ async function httpsCall(url: string, ca: Buffer, token: string, method: string,
  * Starts etcd and kube-apiserver in a fresh directory (ready in ~5–15 s; ~0.7 GB), or says why it
  * cannot: the binaries come from scripts/kube-apiserver.sh, and only their absence skips a test.
  */
-export async function startRealKube(options: { watchCache?: boolean } = {}): Promise<RealKubeResult> {
+export async function startRealKube(options: { watchCache?: boolean; audit?: boolean } = {}): Promise<RealKubeResult> {
   const found = await kubeBinaries();
   if (!found.ok) return { ok: false, skip: skipReason(found.reason) };
   const { binaries } = found;
@@ -106,15 +118,23 @@ export async function startRealKube(options: { watchCache?: boolean } = {}): Pro
   let server: KubeProcess | undefined;
   const namespace = 'argocd';
 
+  const auditLog = path.join(dir, 'audit.log');
+  const auditPolicy = path.join(dir, 'audit-policy.yaml');
+  // One line per request of previewd's ServiceAccount (its response, or a watch's start), none for others.
+  await writeFile(auditPolicy, [
+    'apiVersion: audit.k8s.io/v1', 'kind: Policy', 'omitStages: ["RequestReceived"]', 'rules:',
+    '  - level: Metadata', '    users: ["system:serviceaccount:argocd:previewd"]', '  - level: None', '',
+  ].join('\n'));
   async function startServer(startOptions: { watchCache?: boolean } = options): Promise<void> {
     await mkdir(path.join(dir, 'cert'), { recursive: true });
+    const audit = options.audit ? [`--audit-policy-file=${auditPolicy}`, `--audit-log-path=${auditLog}`, '--audit-log-format=json', '--audit-log-mode=blocking'] : [];
     server = startProcess(binaries.kubeApiserver, [
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`, '--insecure-port=0',
       `--etcd-servers=${etcdUrl}`, `--tls-cert-file=${certs.serverCert}`, `--tls-private-key-file=${certs.serverKey}`,
       `--client-ca-file=${certs.caCert}`, `--token-auth-file=${path.join(dir, 'tokens.csv')}`, '--authorization-mode=RBAC',
       '--anonymous-auth=false', '--service-account-issuer=https://kubernetes.default.svc', `--service-account-key-file=${certs.saPublicKey}`,
       `--service-account-signing-key-file=${certs.saPrivateKey}`, '--service-cluster-ip-range=10.96.0.0/24', '--profiling=false',
-      `--cert-dir=${path.join(dir, 'cert')}`, `--watch-cache=${startOptions.watchCache === false ? 'false' : 'true'}`,
+      `--cert-dir=${path.join(dir, 'cert')}`, `--watch-cache=${startOptions.watchCache === false ? 'false' : 'true'}`, ...audit,
     ], path.join(dir, 'kube-apiserver.log'));
     const deadline = Date.now() + 120_000;
     for (;;) {
@@ -192,6 +212,19 @@ export async function startRealKube(options: { watchCache?: boolean } = {}): Pro
         await server?.kill('SIGKILL');
       },
       startServer,
+      async audited() {
+        const text = await readFile(auditLog, 'utf8').catch(() => '');
+        const seen = new Set<string>();
+        const requests: AuditedRequest[] = [];
+        for (const line of text.split('\n').filter(Boolean)) {
+          const event = JSON.parse(line) as { auditID: string; verb: string; requestURI: string; userAgent?: string; objectRef?: { resource?: string; name?: string }; responseStatus?: { code?: number } };
+          // A watch is logged when it starts and when it ends: count it once.
+          if (seen.has(event.auditID)) continue;
+          seen.add(event.auditID);
+          requests.push({ verb: event.verb, resource: event.objectRef?.resource ?? '', ...(event.objectRef?.name ? { name: event.objectRef.name } : {}), code: event.responseStatus?.code ?? 0, uri: event.requestURI, userAgent: event.userAgent ?? '' });
+        }
+        return requests;
+      },
       async compact() {
         const endpoint = ['--endpoints', etcdUrl];
         const { stdout } = await run(binaries.etcdctl, [...endpoint, 'endpoint', 'status', '-w', 'json'], { env: { ...process.env, ETCDCTL_API: '3' } });

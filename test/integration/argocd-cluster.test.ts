@@ -126,6 +126,18 @@ describe('createArgoCdCluster: watching the preview Applications', () => {
     assert.match(String(h.warnings[2]?.err), /the watch answered InternalError: etcdserver: request timed out/);
   });
 
+  it('lists again when a watch from the same resourceVersion gets a server error twice, instead of asking for it forever', async () => {
+    // What etcd without a watch cache answers, every time, to a watch from exactly its compacted revision.
+    const prevKv = 'Internal error occurred: etcd event received with PrevKv=nil (key="/registry/argoproj.io/applications/argocd/a", modRevision=2, type=PUT)';
+    const h = await harness((fake) => void fake.upsertApplication(app('a')));
+    h.fake.failNext({ verb: 'watch', status: 500, asEvent: true, message: prevKv, times: 100 });
+    h.cluster.start((event) => h.events.push(event));
+    await h.until('a second list', () => h.fake.requestsFor('list').length === 2);
+    const asked = h.fake.requests.filter((r) => r.verb === 'list' || r.verb === 'watch').slice(0, 4).map((r) => `${r.verb} ${r.query.resourceVersion ?? ''}`);
+    assert.deepEqual(asked, ['list ', 'watch 1', 'watch 1', 'list '], 'one retry from there, then a list');
+    assert.match(String(h.warnings[0]?.err), /PrevKv=nil/);
+  });
+
   it('resumes at once when the server ends the watch at its timeout, from the bookmark\'s resourceVersion', async () => {
     const h = await harness((fake) => void fake.upsertApplication(app('a')), { watchTimeoutSeconds: 1 });
     await started(h);

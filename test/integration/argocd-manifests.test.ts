@@ -42,7 +42,7 @@ after(async () => {
 });
 
 test('argocd/*.yaml validate against the real Argo CD CRDs and the Kubernetes schemas', () => {
-  assert.deepEqual([...manifests.keys()], ['applicationset.yaml', 'appproject.yaml', 'rbac.yaml']);
+  assert.deepEqual([...manifests.keys()], ['applicationset.yaml', 'appproject.yaml', 'rbac-readonly.yaml', 'rbac.yaml']);
   const problems: string[] = [];
   for (const obj of [...manifests.values()].flat()) {
     if (obj.apiVersion.startsWith('argoproj.io/')) problems.push(...crdProblems(crds, obj));
@@ -63,7 +63,8 @@ test('the CRD validation above catches a wrong type and a misspelt field', () =>
 
 test('kubectl kustomize argocd/ builds all three files into argocd', async () => {
   const built = await kustomizeBuild(argocdDir);
-  const expected = [...manifests.values()].flat().map(describe).sort();
+  // rbac-readonly.yaml is the webhook mode's alternative to rbac.yaml, not installed beside it.
+  const expected = [...manifests].filter(([file]) => file !== 'rbac-readonly.yaml').flatMap(([, objects]) => objects).map(describe).sort();
   assert.deepEqual(built.map(describe).sort(), expected);
   for (const obj of built) assert.equal(obj.metadata.namespace, 'argocd', `${describe(obj)} namespace`);
   const problems = built.filter((o) => o.apiVersion.startsWith('argoproj.io/')).flatMap((o) => crdProblems(crds, o));
@@ -182,18 +183,26 @@ test('the AppProject fences previews in and admits everything a preview overlay 
   for (const kind of ['ResourceQuota', 'LimitRange', 'NetworkPolicy']) assert.ok(objects.some((o) => o.kind === kind), `the overlay has a ${kind}`);
 });
 
-test('previewd may read Applications and refresh, nothing more, only in argocd', () => {
-  const objects = manifests.get('rbac.yaml') ?? [];
-  assert.deepEqual(objects.map(describe).sort(), ['Role/previewd', 'RoleBinding/previewd', 'ServiceAccount/previewd']);
-  const role = objects.find((o) => o.kind === 'Role') as K8sObject & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
-  const granted = role.rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}: ${[...r.verbs].sort().join(',')}`)));
-  assert.deepEqual(granted.sort(), ['argoproj.io/applications: get,list,patch,watch', 'argoproj.io/applicationsets: get,patch']);
+type Role = K8sObject & { rules: { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }[] };
+function grantsOf(file: string): string[] {
+  const objects = manifests.get(file) ?? [];
+  assert.deepEqual(objects.map(describe).sort(), ['Role/previewd', 'RoleBinding/previewd', 'ServiceAccount/previewd'], file);
   const binding = objects.find((o) => o.kind === 'RoleBinding') as K8sObject & {
     roleRef: { kind: string; name: string };
     subjects: { kind: string; name: string; namespace: string }[];
   };
   assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'previewd' });
   assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'previewd', namespace: 'argocd' }]);
+  const role = objects.find((o) => o.kind === 'Role') as Role;
+  return role.rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}${r.resourceNames ? `/${r.resourceNames.join(',')}` : ''}: ${[...r.verbs].sort().join(',')}`))).sort();
+}
+
+test('previewd may read Applications and refresh, nothing more, only in argocd', () => {
+  assert.deepEqual(grantsOf('rbac.yaml'), ['argoproj.io/applications: list,patch,watch', 'argoproj.io/applicationsets/previews: patch']);
   // No cluster-wide grant anywhere in argocd/.
   assert.ok(![...manifests.values()].flat().some((o) => o.kind.startsWith('Cluster')));
+});
+
+test('rbac-readonly.yaml: the same ServiceAccount, Role and RoleBinding, with no write verb at all', () => {
+  assert.deepEqual(grantsOf('rbac-readonly.yaml'), ['argoproj.io/applications: list,watch']);
 });

@@ -193,11 +193,16 @@ describe('the wire protocol, read raw', () => {
     assert.equal(first.kind, 'ApplicationList');
     assert.deepEqual(first.items.map((i) => i.metadata.name), ['a', 'b']);
     assert.equal(first.metadata.remainingItemCount, 1);
+    // Made, changed and removed after the first page: the rest of the list is as it was at its resourceVersion.
     fake.upsertApplication(app('d', null));
+    fake.setStatus('c', { health: { status: 'Degraded' } });
     const second = await (await fetch(`${fake.url}${base}?limit=2&continue=${encodeURIComponent(first.metadata.continue ?? '')}`)).json() as typeof first;
-    assert.deepEqual(second.items.map((i) => i.metadata.name), ['c', 'd']);
+    assert.deepEqual(second.items.map((i) => [i.metadata.name, i.status?.health?.status]), [['c', undefined]]);
+    fake.deleteApplication('c');
+    const again = await (await fetch(`${fake.url}${base}?limit=2&continue=${encodeURIComponent(first.metadata.continue ?? '')}`)).json() as typeof first;
+    assert.deepEqual(again.items.map((i) => i.metadata.name), ['c']);
     assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion);
-    assert.equal(second.metadata.continue, undefined);
+    assert.equal(second.metadata.continue, '', 'the last page: an empty token, as kube-apiserver sends it (fake-kube-conformance)');
   }));
 
   it('refuses an Application the CRD refuses (422), and a stale resourceVersion (409)', () => withFake(async (fake) => {

@@ -167,6 +167,28 @@ describe('the cluster adapter against a real API server', { skip }, () => {
     await kube.startServer();
   });
 
+  it('lists again when a watch from exactly the compacted revision gets etcd\'s 500 "PrevKv=nil" each time (--watch-cache=false)', async () => {
+    await kube.stopServer();
+    await kube.startServer({ watchCache: false });
+    await argo.create(app('p'));
+    await argo.create({ ...app('elsewhere-p'), metadata: { name: 'elsewhere-p', labels: { team: 'x' } } });
+    const a = adapter({ watchTimeoutSeconds: 2, backoff: { baseMs: 100, maxMs: 400 } });
+    a.cluster.start((event) => a.events.push(event));
+    await a.until('synced', () => a.cluster.synced());
+    // One change the adapter does not see moves etcd to rv + 1; compacted there, the next watch from rv
+    // starts at exactly the compacted revision, whose previous value etcd no longer has.
+    await argo.setStatus('elsewhere-p', status('Healthy'));
+    await kube.compact();
+    await a.until('the server error', () => a.warnings.some((w) => /PrevKv=nil/.test(String(w.err))), 30_000);
+    await argo.setStatus('p', status('Degraded'));
+    await a.until('the change after it, through a new list', () => a.cluster.get('p')?.status?.health?.status === 'Degraded', 30_000);
+    await a.until('synced again', () => a.cluster.synced());
+    await a.cluster.stop();
+    for (const name of ['p', 'elsewhere-p']) await argo.remove(name);
+    await kube.stopServer();
+    await kube.startServer();
+  });
+
   it('survives the API server killed for 20 s: unsynced during the outage, short retries, no configuration advice, the change after it seen', async () => {
     await argo.create(app('c'));
     const a = adapter();

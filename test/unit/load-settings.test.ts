@@ -127,6 +127,10 @@ const BAD: Array<[name: string, value: string, says: RegExp]> = [
   ['ARGOCD_NAMESPACE', 'a'.repeat(64), /^ARGOCD_NAMESPACE:/],
   ['ARGOCD_APPLICATIONSET', 'Previews!', /^ARGOCD_APPLICATIONSET: "Previews!" is not a Kubernetes object name/],
   ['ARGOCD_URL', 'argocd.example.com', /^ARGOCD_URL: "argocd\.example\.com" is not an http:\/\/ or https:\/\/ URL/],
+  ['ARGOCD_WEBHOOK_URL', 'argocd.example.com/api/webhook', /^ARGOCD_WEBHOOK_URL: "argocd\.example\.com\/api\/webhook" is not one or more http:\/\/ or https:\/\/ URLs/],
+  ['ARGOCD_WEBHOOK_URL', 'https://argocd.example.com/api/webhook,,http://appset:7000/api/webhook', /^ARGOCD_WEBHOOK_URL:/],
+  ['ARGOCD_WEBHOOK_URL', 'https://admin:pw@argocd.example.com/api/webhook', /^ARGOCD_WEBHOOK_URL: "https:\/\/\*\*\*@argocd/],
+  ['ARGOCD_WEBHOOK_SECRET', 'argo-secret\n', /^ARGOCD_WEBHOOK_SECRET: the value given \(not shown: it is a secret\) is not text without line breaks/],
   ['KUBECONFIG', '/etc/kube\u0000config', /^KUBECONFIG: "\/etc\/kube\\u0000config" is not a file path/],
   ['RESYNC_SCHEDULE', '61 * * * *', /^RESYNC_SCHEDULE: "61 \* \* \* \*" is not a cron expression/],
   ['RESYNC_SCHEDULE', 'every 5 minutes', /^RESYNC_SCHEDULE:/],
@@ -155,6 +159,8 @@ function companions(name: string): Record<string, string> {
   if (name === 'GITOPS_USERNAME') return { GITOPS_REPO_URL: 'https://git.example.com/g.git', GITOPS_TOKEN: 't' };
   if (name === 'GITHUB_APP_ID') return { GITHUB_APP_PRIVATE_KEY: PEM };
   if (name === 'GITHUB_APP_PRIVATE_KEY') return { GITHUB_APP_ID: '1' };
+  if (name === 'ARGOCD_WEBHOOK_URL') return { GITOPS_REPO_URL: 'https://git.example.com/g.git' };
+  if (name === 'ARGOCD_WEBHOOK_SECRET') return { GITOPS_REPO_URL: 'https://git.example.com/g.git', ARGOCD_WEBHOOK_URL: 'https://argocd.example.com/api/webhook' };
   if (name === 'WEBHOOK_SECRET_PREVIOUS') return { WEBHOOK_SECRET: 'new', WEBHOOK_SECRET_PREVIOUS_UNTIL: '2026-12-01T12:00:00Z' };
   if (name === 'WEBHOOK_SECRET_PREVIOUS_UNTIL') return { WEBHOOK_SECRET: 'new', WEBHOOK_SECRET_PREVIOUS: 'old' };
   return {};
@@ -188,7 +194,7 @@ describe('loadSettings: each variable refused, with what is accepted', () => {
 
   test('every variable of the schema has a refusal above', () => {
     const names = Object.keys((SCHEMA as { properties: object }).properties);
-    assert.equal(names.length, 28, names.join(' '));
+    assert.equal(names.length, 30, names.join(' '));
     for (const name of names) assert.ok(BAD.some(([n]) => n === name), name);
   });
 });
@@ -201,6 +207,8 @@ describe('loadSettings: rules between variables', () => {
     [{ GITOPS_TOKEN: 'tok' }, /^GITOPS_TOKEN: set without GITOPS_REPO_URL/],
     [{ GITOPS_USERNAME: 'bot', GITOPS_TOKEN: 'tok' }, /^GITOPS_USERNAME: set without GITOPS_REPO_URL/],
     [{ GITOPS_REPO_URL: 'https://g.example.com/r.git', GITOPS_USERNAME: 'bot' }, /^GITOPS_TOKEN: not set, but GITOPS_USERNAME is/],
+    [{ ARGOCD_WEBHOOK_URL: 'https://argocd.example.com/api/webhook' }, /^ARGOCD_WEBHOOK_URL: set without GITOPS_REPO_URL: the push event names the GitOps remote/],
+    [{ GITOPS_REPO_URL: 'https://g.example.com/r.git', ARGOCD_WEBHOOK_SECRET: 's' }, /^ARGOCD_WEBHOOK_SECRET: set without ARGOCD_WEBHOOK_URL/],
   ];
   for (const [env, says] of cases) {
     test(JSON.stringify(Object.keys(env)), () => {
@@ -212,6 +220,18 @@ describe('loadSettings: rules between variables', () => {
     assert.equal(load({ GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: PEM }).ok, true);
     assert.equal(load({ GITHUB_TOKEN: 'ghp_x' }).ok, true);
     assert.equal(load({ GITOPS_REPO_URL: 'https://g.example.com/r.git', GITOPS_TOKEN: 'tok' }).ok, true);
+    assert.equal(load({ GITOPS_REPO_URL: 'https://g.example.com/r.git', ARGOCD_WEBHOOK_URL: 'https://argocd.example.com/api/webhook', ARGOCD_WEBHOOK_SECRET: 's' }).ok, true);
+  });
+
+  test('ARGOCD_WEBHOOK_URL: each endpoint of the list, trimmed, with the secret', () => {
+    const s = settingsOf({
+      GITOPS_REPO_URL: 'https://g.example.com/r.git', ARGOCD_WEBHOOK_SECRET: 'argo-hook-secret',
+      ARGOCD_WEBHOOK_URL: 'https://argocd.example.com/api/webhook , http://argocd-applicationset-controller.argocd:7000/api/webhook',
+    });
+    assert.deepEqual(s.argocd.webhook, {
+      urls: ['https://argocd.example.com/api/webhook', 'http://argocd-applicationset-controller.argocd:7000/api/webhook'], secret: 'argo-hook-secret',
+    });
+    assert.deepEqual(settingsOf({ GITOPS_REPO_URL: 'https://g.example.com/r.git', ARGOCD_WEBHOOK_URL: 'http://argocd-server/api/webhook' }).argocd.webhook, { urls: ['http://argocd-server/api/webhook'] });
   });
 });
 
@@ -262,6 +282,7 @@ describe('describeSettings', () => {
       'commits by previewd <previewd@localhost>',
       'GitHub reporting is off: set GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY to turn it on',
       'no cluster: health read-back is off (set KUBECONFIG or run in a cluster)',
+      'Argo CD refresh: none, Argo CD sees each commit at its next poll (set ARGOCD_WEBHOOK_URL, or a cluster, to tell it at once)',
     ]);
   });
 
@@ -276,6 +297,10 @@ describe('describeSettings', () => {
     assert.ok(lines.includes('GitHub: as GitHub App 42, at https://api.github.com'));
     assert.ok(lines.includes('cluster: from KUBECONFIG (/etc/kube/config); Applications in namespace argocd, ApplicationSet previews'));
     assert.ok(lines.includes('webhook secret: from WEBHOOK_SECRET'));
+    assert.ok(lines.includes('Argo CD refresh: annotations patched on ApplicationSet previews and the Applications (argocd/rbac.yaml); set ARGOCD_WEBHOOK_URL for a mode without Kubernetes writes'), lines.join('\n'));
+    const hook = describeSettings(settingsOf({ ...env, ARGOCD_WEBHOOK_URL: 'https://argocd.example.com/api/webhook', ARGOCD_WEBHOOK_SECRET: 'argo-hook-secret' }));
+    assert.ok(hook.includes('Argo CD refresh: a push event for main to https://argocd.example.com/api/webhook after each publish, signed with ARGOCD_WEBHOOK_SECRET; no Kubernetes write (argocd/rbac-readonly.yaml is enough)'), hook.join('\n'));
+    assert.ok(!hook.join('\n').includes('argo-hook-secret'));
     const token = describeSettings(settingsOf({ GITHUB_TOKEN: 'ghp_secretvalue', KUBERNETES_SERVICE_HOST: 'h', KUBERNETES_SERVICE_PORT: '443' }));
     assert.ok(token.includes('GitHub: with GITHUB_TOKEN, at https://api.github.com'));
     assert.ok(token.some((l) => l.startsWith('cluster: in-cluster service account')));

@@ -52,6 +52,8 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
   const cache = new Map<string, ArgoApplication>();
   let listener: ((event: ApplicationEvent) => void) | undefined;
   let resourceVersion: string | undefined;
+  // The resourceVersion whose watch last got a server error (5xx) as an ERROR event.
+  let serverErrorAt: string | undefined;
   let listed = false;
   let failures = 0;
   // The last list or watch was answered: false from a failure until the server answers again (readiness).
@@ -177,6 +179,13 @@ export function createApplicationWatch(options: ApplicationWatchOptions): Applic
         // The server ends the stream after an ERROR; act now rather than wait for it.
         const status = object as { code?: number; reason?: string; message?: string };
         if (status.code === 410) return relist();
+        // A server error inside the stream is retried from the same resourceVersion once; a second one
+        // from there lists again (under the backoff): etcd without a watch cache answers 500 "PrevKv=nil"
+        // every time from exactly its compacted revision (kube-apiserver 1.20, fake-kube-conformance).
+        if ((status.code ?? 500) >= 500) {
+          if (serverErrorAt === from) resourceVersion = undefined;
+          serverErrorAt = from;
+        }
         return failed(new ClusterError(`the watch answered ${status.reason ?? 'an error'}: ${status.message ?? ''}`, true, status.code), 'watching Argo CD Applications');
       }
       if (type !== 'BOOKMARK') {

@@ -31,7 +31,7 @@ function hint(status: number, serverStarting: boolean): string {
   if (status === 429) return ' The Kubernetes API server is shedding load (API priority and fairness): retrying with backoff.';
   if (status === 503) return ' The Kubernetes API server is not ready (starting, or its etcd is unavailable): retrying.';
   if (status === 401) return ' Check the kubeconfig\'s credentials (KUBECONFIG) or the ServiceAccount token.';
-  if (status === 403) return ' Apply argocd/rbac.yaml: previewd\'s Role must allow it in the Argo CD namespace.';
+  if (status === 403) return ' Apply argocd/rbac.yaml (argocd/rbac-readonly.yaml with ARGOCD_WEBHOOK_URL): previewd\'s Role must allow it in the Argo CD namespace.';
   if (status === 404) return ' Check ARGOCD_NAMESPACE and ARGOCD_APPLICATIONSET, and that Argo CD\'s CRDs are installed.';
   return '';
 }

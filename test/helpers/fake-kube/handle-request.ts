@@ -113,7 +113,10 @@ export async function handleRequest(core: FakeKubeCore, req: IncomingMessage, re
     if (fault) {
       const status = fault.status ?? 500;
       const retry = fault.retryAfterSeconds;
-      const error = new KubeStatusError(status, fault.message ?? `fake fault: ${status}`, retry !== undefined ? { details: { retryAfterSeconds: retry } } : {});
+      // RBAC's 403 names what was refused in details, as kube-apiserver does (checked against it).
+      const named = status === 403 && target ? { group: target.resource.group, kind: target.resource.plural, ...(target.name !== undefined && { name: target.name }) } : {};
+      const details = { ...named, ...(retry !== undefined && { retryAfterSeconds: retry }) };
+      const error = new KubeStatusError(status, fault.message ?? `fake fault: ${status}`, Object.keys(details).length > 0 ? { details } : {});
       if (fault.asEvent) {
         record.status = 200;
         res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify({ type: 'ERROR', object: error.status })}\n`);

@@ -32,7 +32,7 @@ export interface StoredEvent {
   resourceVersion: number;
   resource: ResourceType;
   object: KubeObject;
-  /** The object before a MODIFIED change: a label-selected watch turns it into ADDED or DELETED. */
+  /** The object before a MODIFIED change (a label-selected watch turns it into ADDED or DELETED) or a DELETED one. */
   previous?: KubeObject;
 }
 
@@ -49,8 +49,8 @@ export interface ObjectStore {
   readonly watchers: Set<Watcher>;
   resourceVersion(): number;
   get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
-  /** In key order (namespace, then name), as etcd lists them. */
-  list(resource: ResourceType, namespace?: string): KubeObject[];
+  /** In key order (namespace, then name), as etcd lists them; `at` a past resourceVersion, as they were then (within the history). */
+  list(resource: ResourceType, namespace?: string, at?: number): KubeObject[];
   /** Creates or replaces; server-managed metadata is filled in. An identical write changes nothing. */
   write(resource: ResourceType, object: KubeObject): KubeObject;
   remove(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
@@ -93,9 +93,17 @@ export function createObjectStore(historyLimit: number): ObjectStore {
     watchers,
     resourceVersion: () => revision,
     get: (resource, namespace, name) => structuredClone(objects.get(keyOf(resource, namespace, name))),
-    list(resource, namespace) {
+    list(resource, namespace, at) {
       const prefix = `${resource.group}/${resource.plural}/${namespace === undefined ? '' : `${namespace}/`}`;
-      return [...objects.entries()].filter(([key]) => key.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => structuredClone(o));
+      const seen = new Map([...objects.entries()].filter(([key]) => key.startsWith(prefix)));
+      // Undo the changes made since `at`, newest first: what etcd reads at that revision.
+      for (const event of at === undefined ? [] : history.filter((e) => e.resourceVersion > at && e.resource.group === resource.group && e.resource.plural === resource.plural).reverse()) {
+        const key = keyOf(resource, event.object.metadata.namespace, event.object.metadata.name);
+        if (!key.startsWith(prefix)) continue;
+        if (event.type === 'ADDED') seen.delete(key);
+        else if (event.previous) seen.set(key, event.previous);
+      }
+      return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, o]) => structuredClone(o));
     },
     write(resource, input) {
       const key = keyOf(resource, input.metadata.namespace, input.metadata.name);
@@ -104,6 +112,9 @@ export function createObjectStore(historyLimit: number): ObjectStore {
       object.apiVersion = `${resource.group}/${resource.version}`;
       object.kind = resource.kind;
       const meta = object.metadata;
+      // Go's omitempty: an empty labels or annotations map is not kept (a merge patch removing the last one).
+      if (meta.labels && Object.keys(meta.labels).length === 0) delete meta.labels;
+      if (meta.annotations && Object.keys(meta.annotations).length === 0) delete meta.annotations;
       meta.uid = previous?.metadata.uid ?? meta.uid ?? randomUUID();
       meta.creationTimestamp = previous?.metadata.creationTimestamp ?? meta.creationTimestamp ?? now();
       const generation = previous?.metadata.generation ?? 0;
@@ -122,7 +133,7 @@ export function createObjectStore(historyLimit: number): ObjectStore {
       objects.delete(key);
       // The DELETED event carries the resourceVersion of the deletion itself.
       const object: KubeObject = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(++revision) } };
-      record({ type: 'DELETED', resourceVersion: revision, resource, object });
+      record({ type: 'DELETED', resourceVersion: revision, resource, object, previous });
       return structuredClone(object);
     },
     since(resourceVersion) {

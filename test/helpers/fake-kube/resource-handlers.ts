@@ -53,7 +53,8 @@ function list(ctx: ResourceContext, target: ResourceTarget, query: URLSearchPara
   const token = query.get('continue');
   const from = token ? (JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { rv: number; after: string }) : undefined;
   if (from && from.rv < ctx.store.oldestWatchable()) throw new KubeStatusError(410, 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.', { reason: 'Expired' });
-  const matching = ctx.store.list(target.resource, target.namespace).filter((o) =>
+  // A continued list reads at its first page's resourceVersion, as etcd does (fake-kube-conformance).
+  const matching = ctx.store.list(target.resource, target.namespace, from?.rv).filter((o) =>
     labels((k) => o.metadata.labels?.[k]) && fields((k) => (k === 'metadata.name' ? o.metadata.name : o.metadata.namespace)));
   const rest = from ? matching.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > from.after) : matching;
   const limit = Number(query.get('limit') ?? 0);
@@ -63,7 +64,11 @@ function list(ctx: ResourceContext, target: ResourceTarget, query: URLSearchPara
   const more = page.length < rest.length && last;
   const listMeta = {
     resourceVersion: String(rv),
-    ...(more ? { continue: Buffer.from(JSON.stringify({ rv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64'), remainingItemCount: rest.length - page.length } : {}),
+    ...(more ? { continue: Buffer.from(JSON.stringify({ rv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64') } : {}),
+    // A custom resource's list always carries the token, empty on the last (or only) page.
+    ...(!more ? { continue: '' } : {}),
+    // kube-apiserver counts what is left only when no selector filtered the list (checked against it).
+    ...(more && !query.get('labelSelector') && !query.get('fieldSelector') ? { remainingItemCount: rest.length - page.length } : {}),
   };
   return { status: 200, body: representList(target.resource, page, listMeta, representation) };
 }

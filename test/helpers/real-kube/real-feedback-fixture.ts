@@ -23,26 +23,30 @@ export interface RealFeedbackFixture {
   remote: GitOpsRemote;
   github: FakeGitHub;
   argo: RealArgoCd;
+  /** previewd's log lines at warn and above, as written. */
+  warnings: string[];
   deliver(event: string, payload: Json): Promise<Response>;
   until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
 
-export async function startRealFeedbackFixture(kube: RealKube, options: { reportDebounceMs?: number; env?: Record<string, string> } = {}): Promise<RealFeedbackFixture> {
+export async function startRealFeedbackFixture(kube: RealKube, options: { reportDebounceMs?: number; env?: (remote: GitOpsRemote) => Record<string, string> } = {}): Promise<RealFeedbackFixture> {
   const remote = await createGitOpsRemote(skeletonFiles());
   const github = await createFakeGitHub();
   github.addToken(GITHUB_TOKEN);
   // The repository exists on GitHub before a webhook names it (the fake makes it on first mention).
   github.repo('demo/app');
-  const argo = await createRealArgoCd(kube, remote.bare);
+  // The Applications name the remote previewd pushes to, as an ApplicationSet set up for it does.
+  const argo = await createRealArgoCd(kube, remote.bare, remote.url);
   const dataDir = await mkdtemp(join(tmpdir(), 'previewd-real-feedback-'));
   const assets = await loadAssets();
   const loaded = loadSettings({
     PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET, GITOPS_REPO_URL: remote.url,
-    GITHUB_TOKEN, GITHUB_API_URL: github.url, KUBECONFIG: await kube.writeKubeconfig(dataDir, 'previewd'), LOG_LEVEL: 'warn', ...options.env,
+    GITHUB_TOKEN, GITHUB_API_URL: github.url, KUBECONFIG: await kube.writeKubeconfig(dataDir, 'previewd'), LOG_LEVEL: 'warn', ...options.env?.(remote),
   }, assets.settingsSchema, dataDir);
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-  const log = pino({ level: 'warn' });
+  const warnings: string[] = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
   const forge = createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: GITHUB_TOKEN }, log, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 } });
   const service = await startService({
     settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, cluster: createCluster(loaded.settings, log),
@@ -50,7 +54,7 @@ export async function startRealFeedbackFixture(kube: RealKube, options: { report
   });
   let counter = 0;
   return {
-    service, remote, github, argo,
+    service, remote, github, argo, warnings,
     async deliver(event, payload) {
       const body = JSON.stringify(payload);
       return fetch(`${service.url}/webhooks/github`, { method: 'POST', headers: await githubHeaders(SECRET, body, event, `rfb-${++counter}`), body });
