@@ -8,6 +8,8 @@ export interface WebhookEvent {
    * this entry once its effect is published (or planned as a no-op).
    */
   inboxId?: string;
+  /** Replayed from the inbox at start (accepted by an earlier run): its payload may be stale. */
+  replayed?: boolean;
 }
 
 /** What became of a delivery: queued for the reconciler, or ignored (and why, for the log). */

@@ -22,6 +22,11 @@ export interface SyncItem {
    * or was an explicit rollback or destroy; a resync may not: the human's (or the command's) word stands.
    */
   override: boolean;
+  /**
+   * Replayed from the inbox after a restart: the event may be minutes old (the PR closed or pushed to
+   * since), so the PR is read from GitHub again before planning, when GitHub is on.
+   */
+  replayed?: boolean;
 }
 
 /** An explicit action: a `/preview` command, an API write, or the TTL. */

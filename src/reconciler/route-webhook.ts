@@ -22,7 +22,7 @@ export function routeWebhook(enqueue: (req: ReconcileRequest) => boolean): Webho
     // A push, a reopen or a close speaks for the PR as it is now: it may change an environment a person
     // or a command changed by hand. Labels and edits do not.
     const override = ['opened', 'reopened', 'synchronize', 'closed', 'ready_for_review'].includes(action);
-    const queued = enqueue(syncRequest(snapshot, { actor: sender, delivery, cause: `pull_request.${action}`, override, ...ids }));
+    const queued = enqueue(syncRequest(snapshot, { actor: sender, delivery, cause: `pull_request.${action}`, override, ...ids, ...(event.replayed ? { replayed: true } : {}) }));
     log.info({ repo: `${env.owner}/${env.repo}`, pr: env.pr, env: envFolder(env), action, sha: snapshot.headSha, queued }, 'pull_request event');
     if (!queued) {
       return { accepted: false, reason: 'previewd is shutting down; GitHub will show the delivery as failed and the next resync picks it up' };

@@ -22,7 +22,7 @@ export function replayInbox(options: ReplayInboxOptions): number {
   for (const entry of entries) {
     // A redelivery of it from GitHub is a duplicate from here on.
     options.deliveries.firstTime(entry.delivery);
-    const outcome = options.handle({ name: entry.name, delivery: entry.delivery, payload: entry.payload, inboxId: entry.id }, log);
+    const outcome = options.handle({ name: entry.name, delivery: entry.delivery, payload: entry.payload, inboxId: entry.id, replayed: true }, log);
     if (!outcome.accepted) inbox.retire(entry.id);
   }
   if (entries.length > 0) log.info({ events: entries.length }, 'replayed the accepted events a previous run had not applied');
