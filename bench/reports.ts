@@ -10,15 +10,16 @@ import { join } from 'node:path';
 import { createFakeGitHub, type FakeGitHub } from '../test/helpers/fake-github.ts';
 import { freePort } from '../test/helpers/free-port.ts';
 import { createGitOpsRemote, type GitOpsRemote } from '../test/helpers/gitops-remote.ts';
-import { deliverTo, startPreviewdProcess } from '../test/helpers/previewd-process.ts';
-import { deploymentStates, environmentsOnRemote, owedInRecord, previewdComments, until } from '../test/helpers/report-assertions.ts';
+import { startPreviewdProcess } from '../test/helpers/previewd-process.ts';
+import { deliverOpened, deploymentStates, environmentsOnRemote, openPulls, owedInRecord, previewdComments, until } from '../test/helpers/report-assertions.ts';
 import { skeletonFiles } from '../test/helpers/skeleton-files.ts';
-import { pullRequestPayload } from '../test/helpers/webhook-examples.ts';
 import { median, round } from './stats.ts';
 
 const SECRET = 'bench-reports-secret';
 const TOKEN = 'ghp_benchReportsToken0123456789abcdefABCD';
 const sha = (pr: number) => `f${pr.toString(16).padStart(39, '0')}`;
+/** PRs 1 to `n`. */
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 interface World {
   github: FakeGitHub;
@@ -30,7 +31,7 @@ interface World {
 async function world(prs: number, quick: boolean): Promise<World> {
   const github = await createFakeGitHub();
   github.addToken(TOKEN);
-  for (let pr = 1; pr <= prs; pr++) github.repo('demo/app').setPull(pr, { state: 'open', headSha: sha(pr), headRef: `f-${pr}`, user: 'alice' });
+  openPulls(github, range(prs), sha);
   const files = skeletonFiles();
   const remote = await createGitOpsRemote({ ...files, 'previewd.yaml': (files['previewd.yaml'] ?? '').replace('maxPreviews: 20', 'maxPreviews: 100') });
   const cwd = await mkdtemp(join(tmpdir(), 'previewd-bench-reports-'));
@@ -47,12 +48,7 @@ async function close(w: World): Promise<void> {
   await rm(w.cwd, { recursive: true, force: true });
 }
 
-async function open(url: string, prs: number): Promise<void> {
-  for (let pr = 1; pr <= prs; pr++) {
-    const answer = await deliverTo(url, SECRET, 'pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr, sha: sha(pr), author: 'alice' }), `open-${pr}`);
-    if (!('status' in answer) || answer.status !== 202) throw new Error(`PR ${pr} was not accepted: ${JSON.stringify(answer)}`);
-  }
-}
+const open = (url: string, prs: number) => deliverOpened(url, SECRET, range(prs), sha);
 
 const reported = (w: World, pr: number) => previewdComments(w.github, pr).length > 0 && deploymentStates(w.github, sha(pr)).some((s) => s !== 'none');
 const writes = (w: World) => w.github.requests.filter((r) => r.method !== 'GET');
@@ -88,7 +84,7 @@ export async function benchReports(args: string[]): Promise<void> {
   const before = writes(w).length;
   const start = performance.now();
   const proc = await startPreviewdProcess(w.env, w.cwd);
-  const prs = Array.from({ length: 50 }, (_, i) => i + 1);
+  const prs = range(50);
   await until('every PR reported', () => prs.every((pr) => reported(w, pr)), 600_000, proc.log);
   const restartMs = performance.now() - start;
   const sent = writes(w).slice(before);
@@ -107,11 +103,11 @@ export async function benchReports(args: string[]): Promise<void> {
   const firstHeard = new Map<number, number>();
   await until('every PR of the burst reported', () => {
     for (let pr = 1; pr <= 30; pr++) if (!firstHeard.has(pr) && previewdComments(b.github, pr).length > 0) firstHeard.set(pr, performance.now() - t0);
-    return firstHeard.size === 30 && Array.from({ length: 30 }, (_, i) => i + 1).every((pr) => reported(b, pr));
+    return firstHeard.size === 30 && range(30).every((pr) => reported(b, pr));
   }, 600_000, burst.log);
   await until('nothing owed', async () => (await owedInRecord(join(b.cwd, 'data'))).length === 0, 120_000, burst.log);
   const all = writes(b).length;
-  const commentWrites = Array.from({ length: 30 }, (_, i) => writes(b).filter((r) => r.path.includes(`/issues/${i + 1}/comments`)).length);
+  const commentWrites = range(30).map((pr) => writes(b).filter((r) => r.path.includes(`/issues/${pr}/comments`)).length);
   console.log(`  30-PR burst: ${all} writes, ${round(all / 30, 2)} per PR (comment writes per PR: median ${median(commentWrites)}, most ${Math.max(...commentWrites)}); the last PR's first comment at ${round(Math.max(...firstHeard.values()) / 1000, 1)} s after the first event`);
   await burst.stop(60_000);
   await close(b);

@@ -1,20 +1,14 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { pino } from 'pino';
 import { parseDocument } from 'yaml';
-import { createOctokitForge } from '../src/adapters/github/octokit-forge.ts';
 import { loadAssets, skeletonDir } from '../src/assets/load-assets.ts';
 import { createConfigValidators } from '../src/domain/config-validators.ts';
 import { findApp } from '../src/domain/find-app.ts';
 import { loadServiceConfig } from '../src/domain/load-config.ts';
-import { loadSettings } from '../src/domain/load-settings.ts';
 import { renderOverlay } from '../src/domain/render-overlay.ts';
-import { startService } from '../src/service/start-service.ts';
 import { createFakeGitHub } from '../test/helpers/fake-github.ts';
-import { freePort } from '../test/helpers/free-port.ts';
-import { startGitHttpServer } from '../test/helpers/git-http-server.ts';
-import { createBareRepoWith } from './gitops-fixture.ts';
+import { startServiceOnRemote } from './service-on-remote.ts';
 import { round } from './stats.ts';
 import { benchWaitingChecks } from './waiting-checks.ts';
 import { benchWaitingService } from './waiting-service.ts';
@@ -66,16 +60,7 @@ export async function benchResync(_args: string[]): Promise<void> {
       for (const [name, content] of rendered.value.files) files.set(`${rendered.value.folder}/${name}`, content);
     }
   }
-  await createBareRepoWith(join(work, 'srv', 'gitops.git'), [...files], `Seed ${REPOS * PULLS} environments`);
-  const server = await startGitHttpServer({ root: join(work, 'srv') });
-  const loaded = loadSettings({
-    PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: join(work, 'data'), WEBHOOK_SECRET: 'bench', GITOPS_REPO_URL: server.url('gitops.git'),
-    GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, LOG_LEVEL: 'warn',
-  }, assets.settingsSchema, work);
-  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const log = pino({ level: 'warn' });
-  const forge = createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: TOKEN }, log, throttle: { writeIntervalMs: 0 } });
-  const running = await startService({ settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, cluster: null, schedule: false });
+  const { running, close } = await startServiceOnRemote(work, github, TOKEN, assets, { files, message: `Seed ${REPOS * PULLS} environments` });
   try {
     const first = await running.resync(); // learns the ETags
     await running.reconciler.idle();
@@ -99,8 +84,8 @@ export async function benchResync(_args: string[]): Promise<void> {
     console.log(`queued / committed         ${String(report.queued).padStart(8)}   0 / ${changed ? 'a commit!' : 'none'}`);
     console.log(JSON.stringify({ bench: 'resync', figure: 'round', repos: REPOS, pulls: PULLS, wall_ms: round(wall, 0), rest_calls: calls, rate_limit_points: spent, queued: report.queued, committed: changed }));
   } finally {
-    await running.stop();
-    await Promise.all([github.close(), server.close()]);
+    await close();
+    await github.close();
     await rm(work, { recursive: true, force: true });
   }
   await benchWaitingChecks();

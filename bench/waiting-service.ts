@@ -1,17 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { parseDocument } from 'yaml';
-import { createOctokitForge } from '../src/adapters/github/octokit-forge.ts';
 import { loadAssets } from '../src/assets/load-assets.ts';
-import { loadSettings } from '../src/domain/load-settings.ts';
-import { startService, type RunningService } from '../src/service/start-service.ts';
+import type { RunningService } from '../src/service/start-service.ts';
 import { createFakeGitHub, type FakeGitHub } from '../test/helpers/fake-github.ts';
-import { freePort } from '../test/helpers/free-port.ts';
-import { startGitHttpServer } from '../test/helpers/git-http-server.ts';
 import { skeletonFiles } from '../test/helpers/skeleton-files.ts';
-import { createBareRepoWith } from './gitops-fixture.ts';
+import { startServiceOnRemote } from './service-on-remote.ts';
 import { round } from './stats.ts';
 
 const REPOS = 4;
@@ -58,7 +53,6 @@ export async function benchWaitingService(): Promise<void> {
   registry.setIn(['apps', 0, 'repo'], 'bench/*');
   registry.setIn(['apps', 0, 'waitFor'], registry.createNode({ checks: ['build', 'ci / *'], timeout: '2h' }));
   files['previewd.yaml'] = registry.toString();
-  await createBareRepoWith(join(work, 'srv', 'gitops.git'), Object.entries(files), 'Seed the skeleton');
   const runs: number[] = [];
   for (let r = 0; r < REPOS; r++) {
     const repo = github.repo(`bench/wait${r}`);
@@ -68,15 +62,7 @@ export async function benchWaitingService(): Promise<void> {
       repo.addCheckRun(sha(r, n), { name: 'ci / image', conclusion: 'success' });
     }
   }
-  const server = await startGitHttpServer({ root: join(work, 'srv') });
-  const loaded = loadSettings({
-    PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: join(work, 'data'), WEBHOOK_SECRET: 'bench', GITOPS_REPO_URL: server.url('gitops.git'),
-    GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, LOG_LEVEL: 'warn',
-  }, assets.settingsSchema, work);
-  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const log = pino({ level: 'warn' });
-  const forge = createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: TOKEN }, log, throttle: { writeIntervalMs: 0 } });
-  const running = await startService({ settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, checks: forge, cluster: null, schedule: false, reportDebounceMs: 50 });
+  const { running, close } = await startServiceOnRemote(work, github, TOKEN, assets, { files: Object.entries(files), message: 'Seed the skeleton' }, { checks: true, reportDebounceMs: 50 });
   try {
     const first = await measured(github, running);
     // previewd's own pending status went onto each sha after the first round learned its ETag.
@@ -98,8 +84,8 @@ export async function benchWaitingService(): Promise<void> {
     console.log(`per waiting PR and round when nothing changed: ${round(checkCalls / waiting, 2)} check calls, ${round(quiet.points / waiting, 2)} points; goal 2 calls (304s), 0 points`);
     console.log(JSON.stringify({ bench: 'resync', figure: 'waiting-service', waiting, first: { ...first, byOperation: undefined }, second: { ...second, byOperation: undefined }, quiet, moved: { ...moved, byOperation: undefined } }));
   } finally {
-    await running.stop();
-    await Promise.all([github.close(), server.close()]);
+    await close();
+    await github.close();
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 import { PREVIEW_CONFIG_FILE } from '../domain/config-problem.ts';
 import type { AppRegistration, ServiceConfig } from '../domain/config-types.ts';
 import { DEFAULT_PREVIEW_LABEL, hasLabel } from '../domain/decide-preview.ts';
-import type { EnvRef } from '../domain/environment.ts';
+import { envLabel, type EnvRef } from '../domain/environment.ts';
 import { appFinder, findApp } from '../domain/find-app.ts';
 import { loadPreviewConfig } from '../domain/load-config.ts';
 import { hasWriteAccess } from '../domain/may-run-commands.ts';
@@ -43,6 +43,24 @@ async function pullForAction(deps: ReconcileDeps, env: EnvRef, item: WorkItem): 
     deps.log.warn({ err }, 'could not read the pull request from GitHub; going on with the environment\'s own preview.json');
     return null;
   });
+}
+
+/**
+ * A replayed event speaks for the PR as it was when GitHub sent it, maybe minutes before a restart; it
+ * is planned with the PR as it is now, so that a PR closed since is not deployed again (the resync at
+ * start may have looked before the replay was applied). It keeps its right to override; without
+ * GitHub, or when GitHub fails, the event stands as it came.
+ */
+export async function replayedAsItIsNow(deps: ReconcileDeps, item: WorkItem): Promise<WorkItem> {
+  if (item.kind !== 'sync' || item.replayed !== true || deps.lifecycle === null) return item;
+  const { snapshot } = item;
+  try {
+    const now = await deps.lifecycle.getPullRequest(snapshot, snapshot.pr, installation(item));
+    return now === null ? item : { ...item, snapshot: { ...installation(item), ...now } };
+  } catch (err) {
+    deps.log.warn({ env: envLabel(snapshot), err }, 'could not read the pull request of a replayed event; planning with the event as it came');
+    return item;
+  }
 }
 
 // Fork PRs with the label: deployed only when someone with write access added it (null: cannot ask).

@@ -133,8 +133,7 @@ export function createPrReporter(options: PrReporterOptions): PrReporter {
     try {
       const text = await options.compose(status);
       if (text === null) return paid(m);
-      if (text.state !== 'destroyed') m.final = false;
-      else if (m.final === true) return paid(m);
+      if (text.state === 'destroyed' && m.final === true) return paid(m);
       if (options.forge === null) {
         if (text.comment !== m.comment) options.log.info({ env: envLabel(m.env), state: text.state }, text.logText);
         m.comment = text.comment;

@@ -5,7 +5,7 @@ import { notAllowedReason, repoAllowed } from '../domain/repo-allowed.ts';
 import { previewCommandHelp } from '../domain/parse-preview-command.ts';
 import { plan, type Plan } from '../domain/plan.ts';
 import { applyPlan } from './apply-plan.ts';
-import { gatherFacts, triggerOf } from './gather-facts.ts';
+import { gatherFacts, replayedAsItIsNow, triggerOf } from './gather-facts.ts';
 import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
 import type { ActionItem, ReconcileRequest, WorkItem } from './reconcile-request.ts';
 
@@ -41,42 +41,24 @@ export async function reconcilePreview(deps: ReconcileDeps, req: ReconcileReques
 /** Gather → plan → apply, for one item. */
 async function step(deps: ReconcileDeps, req: ReconcileRequest, item: WorkItem, log: ReconcileLogger): Promise<ActionOutcome> {
   await deps.fresh();
-  const asked = await freshReplay(deps, heldOverride(deps, req.env, item), log);
+  const asked = await replayedAsItIsNow(deps, heldOverride(deps, req.env, item));
   // The app's slot lock, when gathering took it for a new environment: freed once the plan is applied.
-  const held: Array<() => void> = [];
-  let decided: ReturnType<typeof plan>;
-  let outcome: ActionOutcome;
+  const slotLocks: Array<() => void> = [];
   try {
-    const facts = await gatherFacts(deps, req.env, asked, held);
-    decided = plan(facts, triggerOf(asked));
+    const facts = await gatherFacts(deps, req.env, asked, slotLocks);
+    const decided = plan(facts, triggerOf(asked));
     releaseBuild(deps, req.env, item, decided);
-    outcome = await applyPlan(deps, deps.hooks, facts, asked, decided, log);
+    const outcome = await applyPlan(deps, deps.hooks, facts, asked, decided, log);
+    // A commit settles once published, a wait once out of line; anything else is settled now.
+    if (outcome.status !== 'committed' && decided.kind !== 'wait') deps.hooks.settled(item);
+    return outcome;
   } finally {
-    for (const free of held) free();
+    for (const free of slotLocks) free();
   }
-  // A commit settles once published, a wait once out of line; anything else is settled now.
-  if (outcome.status !== 'committed' && decided.kind !== 'wait') deps.hooks.settled(item);
-  return outcome;
 }
 
 // A resync of a held sha speaks with the held event's voice: a push held for its build keeps its right
 // to deploy over a person's commit once the build passes, whoever plans it again.
-// A replayed event speaks for the PR as it was when GitHub sent it; planned as it is now instead, a
-// PR closed since then is not deployed again (the resync at start may have looked before the replay
-// was applied). Keeps its right to override; without GitHub, or when GitHub fails, the event stands.
-async function freshReplay(deps: ReconcileDeps, item: WorkItem, log: ReconcileLogger): Promise<WorkItem> {
-  if (item.kind !== 'sync' || item.replayed !== true || deps.lifecycle === null) return item;
-  const { snapshot } = item;
-  const ctx = snapshot.installationId === undefined ? {} : { installationId: snapshot.installationId };
-  try {
-    const now = await deps.lifecycle.getPullRequest({ owner: snapshot.owner, repo: snapshot.repo }, snapshot.pr, ctx);
-    return now === null ? item : { ...item, snapshot: { ...ctx, ...now } };
-  } catch (err) {
-    log.warn({ err }, 'could not read the pull request of a replayed event; planning with the event as it came');
-    return item;
-  }
-}
-
 function heldOverride(deps: ReconcileDeps, env: ReconcileRequest['env'], item: WorkItem): WorkItem {
   const held = deps.builds.get(env);
   if (item.kind !== 'sync' || item.override || !held?.sync.override || held.sha !== item.snapshot.headSha.toLowerCase()) return item;

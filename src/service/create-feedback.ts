@@ -23,8 +23,6 @@ export interface FeedbackOptions {
   pickupTimeoutMs?: number;
   /** What the reports owe, kept across restarts. */
   debt?: ReportDebt;
-  /** How long reports wait for the watch's first list of Applications after the start (default 30 s). */
-  firstListWaitMs?: number;
 }
 
 /** Argo CD's side of the loop: the watch, the refresh patches after a publish, and the PR reports. */
@@ -42,6 +40,9 @@ export interface Feedback {
   readonly reporter: PrReporter;
 }
 
+/** How long, at most, reports wait for the watch's first list of Applications after the start. */
+const FIRST_LIST_WAIT_MS = 30_000;
+
 export function createFeedback(options: FeedbackOptions): Feedback {
   const { cluster, log } = options;
   // Kept for the previews-by-state gauge: only the report joins the status with what Argo CD says.
@@ -53,7 +54,7 @@ export function createFeedback(options: FeedbackOptions): Feedback {
   });
   // Until the watch's first list, a report would guess the Application's state (a ready preview
   // reported as waiting for Argo CD, then corrected); a watch that cannot list stops holding them.
-  const holdUntil = Date.now() + (options.firstListWaitMs ?? 30_000);
+  const holdUntil = Date.now() + FIRST_LIST_WAIT_MS;
   const reporter = createPrReporter({
     hold: () => cluster !== null && !cluster.synced() && Date.now() < holdUntil,
     forge: options.forge,

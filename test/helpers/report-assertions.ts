@@ -1,9 +1,25 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deploymentStateFor } from '../../src/domain/report-calls.ts';
 import type { FakeGitHub } from './fake-github.ts';
 import { git } from './git-cli.ts';
 import type { GitOpsRemote } from './gitops-remote.ts';
+import { deliverTo } from './previewd-process.ts';
+import { pullRequestPayload } from './webhook-examples.ts';
+
+/** GitHub's side of `prs` PRs of demo/app opened by alice, each at `sha(pr)`. */
+export function openPulls(github: FakeGitHub, prs: readonly number[], sha: (pr: number) => string): void {
+  for (const pr of prs) github.repo('demo/app').setPull(pr, { state: 'open', headSha: sha(pr), headRef: `feature-${pr}`, user: 'alice' });
+}
+
+/** Delivers each PR's signed `opened` event to a running previewd, one after the other; each must get its 202. */
+export async function deliverOpened(url: string, secret: string, prs: readonly number[], sha: (pr: number) => string): Promise<void> {
+  for (const pr of prs) {
+    const answer = await deliverTo(url, secret, 'pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr, sha: sha(pr), author: 'alice' }), `open-${pr}`);
+    assert.deepEqual(answer, { status: 202 }, `PR ${pr}'s opened event`);
+  }
+}
 
 /** Polls `check` every 250 ms until it holds; fails after `ms` with the end of the process log. */
 export async function until(what: string, check: () => Promise<boolean> | boolean, ms: number, log: () => string): Promise<void> {
@@ -29,6 +45,12 @@ export function previewdComments(github: FakeGitHub, pr: number, repo = 'demo/ap
 export function deploymentStates(github: FakeGitHub, sha: string, repo = 'demo/app'): string[] {
   const fake = github.repo(repo);
   return fake.deployments().filter((d) => d.sha === sha).map((d) => fake.deploymentStatuses(d.id).at(-1)?.state ?? 'none');
+}
+
+/** What a PR's Deployment's latest status must be for the state previewd's API shows for it. */
+export async function expectedDeploymentState(url: string, pr: number): Promise<string | null> {
+  const view = (await (await fetch(`${url}/api/previews/demo/app/${pr}`)).json()) as { state: Parameters<typeof deploymentStateFor>[0] };
+  return deploymentStateFor(view.state);
 }
 
 /** The PRs `DATA_DIR/reports-owed.json` says are owed a report. */

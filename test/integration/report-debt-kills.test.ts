@@ -3,14 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { deploymentStateFor } from '../../src/domain/report-calls.ts';
 import { createFakeGitHub, lostAnswer } from '../helpers/fake-github.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { createGitOpsRemote } from '../helpers/gitops-remote.ts';
-import { deliverTo, startPreviewdProcess, type PreviewdProcess } from '../helpers/previewd-process.ts';
-import { deploymentStates, environmentsOnRemote, owedInRecord, previewdComments, until } from '../helpers/report-assertions.ts';
+import { startPreviewdProcess, type PreviewdProcess } from '../helpers/previewd-process.ts';
+import { deliverOpened, deploymentStates, environmentsOnRemote, expectedDeploymentState, openPulls, owedInRecord, previewdComments, until } from '../helpers/report-assertions.ts';
 import { skeletonFiles } from '../helpers/skeleton-files.ts';
-import { pullRequestPayload } from '../helpers/webhook-examples.ts';
 
 const SECRET = 'report-kills-webhook-secret';
 const TOKEN = 'ghp_reportKillsToken0123456789abcdefABCDE';
@@ -32,7 +30,7 @@ describe('feedback that survives kills: 50 PRs, kill -9 at three moments, SIGTER
     const commented = () => prs.filter((pr) => previewdComments(github, pr).length > 0).length;
     try {
       github.addToken(TOKEN);
-      for (const pr of prs) github.repo('demo/app').setPull(pr, { state: 'open', headSha: sha(pr), headRef: `feature-${pr}`, user: 'alice' });
+      openPulls(github, prs, sha);
       github.failNext('POST', `/repos/demo/app/issues/${LOST}/comments`, lostAnswer());
       const env = {
         PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, WEBHOOK_SECRET: SECRET, GITOPS_REPO_URL: remote.url,
@@ -40,10 +38,7 @@ describe('feedback that survives kills: 50 PRs, kill -9 at three moments, SIGTER
       };
       proc = await startPreviewdProcess(env, cwd);
       const first = proc;
-      for (const pr of prs) {
-        const answer = await deliverTo(first.url, SECRET, 'pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr, sha: sha(pr), author: 'alice' }), `open-${pr}`);
-        assert.deepEqual(answer, { status: 202 });
-      }
+      await deliverOpened(first.url, SECRET, prs, sha);
       // Moment 1 and 3 at once: PR 3's comment exists on GitHub, previewd never heard the 201 (it waits
       // for an answer that does not come); many PRs have no report yet.
       await until('PR 3\'s comment made with its answer lost', () => github.lost.length === 1, 60_000, first.log);
@@ -74,8 +69,7 @@ describe('feedback that survives kills: 50 PRs, kill -9 at three moments, SIGTER
       await until('nothing owed any more', async () => (await owedInRecord(dataDir)).length === 0, 60_000, fourth.log);
       for (const pr of prs) {
         assert.equal(previewdComments(github, pr).length, 1, `PR ${pr} has exactly one previewd comment`);
-        const view = (await (await fetch(`${fourth.url}/api/previews/demo/app/${pr}`)).json()) as { state: Parameters<typeof deploymentStateFor>[0] };
-        assert.deepEqual(deploymentStates(github, sha(pr)), [deploymentStateFor(view.state)], `PR ${pr}: one Deployment of its sha, its latest status the state previewd shows`);
+        assert.deepEqual(deploymentStates(github, sha(pr)), [await expectedDeploymentState(fourth.url, pr)], `PR ${pr}: one Deployment of its sha, its latest status the state previewd shows`);
       }
       assert.equal(await fourth.stop(40_000), 0);
       proc = undefined;

@@ -3,26 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { deploymentStateFor } from '../../src/domain/report-calls.ts';
 import { createFakeGitHub } from '../helpers/fake-github.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { createGitOpsRemote } from '../helpers/gitops-remote.ts';
-import { deliverTo, startPreviewdProcess, type PreviewdProcess } from '../helpers/previewd-process.ts';
-import { deploymentStates, environmentsOnRemote, owedInRecord, previewdComments, until } from '../helpers/report-assertions.ts';
+import { startPreviewdProcess, type PreviewdProcess } from '../helpers/previewd-process.ts';
+import { deliverOpened, deploymentStates, environmentsOnRemote, expectedDeploymentState, openPulls, owedInRecord, previewdComments, until } from '../helpers/report-assertions.ts';
 import { skeletonFiles } from '../helpers/skeleton-files.ts';
-import { pullRequestPayload } from '../helpers/webhook-examples.ts';
 
 const SECRET = 'report-debt-webhook-secret';
 const TOKEN = 'ghp_reportDebtToken0123456789abcdefABCDEF';
 const PRS = 10;
 const sha = (pr: number) => `d${pr.toString(16).padStart(39, '0')}`;
 const prs = Array.from({ length: PRS }, (_, i) => i + 1);
-
-/** What the API says each PR's state is, and what its Deployment's latest status must then be. */
-async function expectedDeploymentState(url: string, pr: number): Promise<string | null> {
-  const view = (await (await fetch(`${url}/api/previews/demo/app/${pr}`)).json()) as { state: Parameters<typeof deploymentStateFor>[0] };
-  return deploymentStateFor(view.state);
-}
 
 describe('feedback that survives: the reports a stop or a kill left owed are sent after the next start', () => {
   test('10 PRs, SIGTERM right after their 202s: every commit on the remote, exit 0 within SHUTDOWN_TIMEOUT with reports owed; kill -9 mid-reports; each restart reports every PR, one comment each, without a new event', { timeout: 240_000 }, async () => {
@@ -33,7 +25,7 @@ describe('feedback that survives: the reports a stop or a kill left owed are sen
     let proc: PreviewdProcess | undefined;
     try {
       github.addToken(TOKEN);
-      for (const pr of prs) github.repo('demo/app').setPull(pr, { state: 'open', headSha: sha(pr), headRef: `feature-${pr}`, user: 'alice' });
+      openPulls(github, prs, sha);
       // A gap of 300 ms between writes (GitHub's own pace, 1 s and 3 s, would make this test minutes long)
       // still leaves most of the 10 PRs' 40 writes owed when SIGTERM comes with a 1 s budget.
       const env = {
@@ -42,10 +34,7 @@ describe('feedback that survives: the reports a stop or a kill left owed are sen
       };
       proc = await startPreviewdProcess(env, cwd);
       const first = proc;
-      for (const pr of prs) {
-        const answer = await deliverTo(first.url, SECRET, 'pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr, sha: sha(pr), author: 'alice' }), `open-${pr}`);
-        assert.deepEqual(answer, { status: 202 });
-      }
+      await deliverOpened(first.url, SECRET, prs, sha);
       const code = await first.stop(40_000);
       assert.equal(code, 0, `exit 0 after SHUTDOWN_TIMEOUT, not a SIGKILL:\n${first.log().slice(-4000)}`);
       proc = undefined;

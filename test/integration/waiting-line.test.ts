@@ -8,13 +8,16 @@ import { pullRequestPayload } from '../helpers/webhook-examples.ts';
 
 const sha = (n: number): string => n.toString(16).padStart(40, '9');
 
+/** The service with the skeleton's demo app capped at `maxPreviews`. */
+function serviceWithCap(maxPreviews: number): Promise<ServiceFixture> {
+  const doc = parseDocument(skeletonFiles()['previewd.yaml'] ?? '');
+  doc.setIn(['apps', 0, 'maxPreviews'], maxPreviews);
+  return startServiceFixture({ registry: doc.toString() });
+}
+
 describe('an app at its maxPreviews', () => {
   let f: ServiceFixture;
-  before(async () => {
-    const doc = parseDocument(skeletonFiles()['previewd.yaml'] ?? '');
-    doc.setIn(['apps', 0, 'maxPreviews'], 2);
-    f = await startServiceFixture({ registry: doc.toString() });
-  });
+  before(async () => (f = await serviceWithCap(2)));
   after(() => f.close());
 
   const exists = async (pr: number) => (await f.remote.remoteFile(`previews/demo/app/pr-${pr}/preview.json`)) !== null;
@@ -37,11 +40,7 @@ describe('an app at its maxPreviews', () => {
 
 describe('the maxPreviews cap under concurrency', () => {
   let f: ServiceFixture;
-  before(async () => {
-    const doc = parseDocument(skeletonFiles()['previewd.yaml'] ?? '');
-    doc.setIn(['apps', 0, 'maxPreviews'], 20);
-    f = await startServiceFixture({ registry: doc.toString() });
-  });
+  before(async () => (f = await serviceWithCap(20)));
   after(() => f.close());
 
   test('50 PRs opened at once against a cap of 20: exactly 20 environments, 30 waiting in the order they came', { timeout: 120_000 }, async () => {
