@@ -10,13 +10,22 @@ export interface ChangeSet {
   /** Paths are repository-relative and must lie under `previews/<owner>/<repo>/pr-<n>/`. */
   changes: readonly FileChange[];
   meta: CommitMeta;
+  /**
+   * The tip the change was planned on (`head()` before the facts were read). When given, the commit is
+   * made only if the environment's folder at the current tip is still what it was there: a fetch (a
+   * push's retry, another writer's) may have brought someone else's change to it since, and a plan made
+   * without it must not be applied over it. Otherwise the result is `moved`, and nothing is committed.
+   */
+  basedOn?: string | null;
 }
 
 /** The outcome of making one local commit. */
 export type CommitResult =
   | { status: 'committed'; commit: string; env: EnvRef }
   /** The change wrote what is already there: no commit was made. */
-  | { status: 'unchanged'; env: EnvRef };
+  | { status: 'unchanged'; env: EnvRef }
+  /** The folder changed since `basedOn`: no commit was made; plan again on the current tip. */
+  | { status: 'moved'; env: EnvRef };
 
 /** A commit of previewd's that reached the remote (after any replay, under a new id). */
 export interface PublishedCommit {

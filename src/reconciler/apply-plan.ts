@@ -23,16 +23,21 @@ function statusBase(deps: Pick<ReconcileDeps, 'statuses'>, facts: PlanFacts, ite
   };
 }
 
+/** What applying a plan came to; `moved`: the folder changed since the facts were read, nothing was written. */
+export type Applied = ActionOutcome | { status: 'moved' };
+
 /**
  * Carries out a plan: the only place that writes (a local commit; the publisher pushes it) and that
  * sets the environment's status. It decides nothing: "did anything change" was the plan's question.
+ * `basedOn` is the tip the facts were read at: a commit is made only on the folder the plan saw.
  */
-export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: PlanFacts, item: WorkItem, plan: Plan, log: ReconcileLogger): Promise<ActionOutcome> {
+export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: PlanFacts, item: WorkItem, plan: Plan, log: ReconcileLogger, basedOn: string | null): Promise<Applied> {
   const at = deps.now().toISOString();
   const base = statusBase(deps, facts, item);
   switch (plan.kind) {
     case 'commit': {
-      const result = await deps.store.commit({ env: facts.env, changes: plan.changes, meta: plan.meta });
+      const result = await deps.store.commit({ env: facts.env, changes: plan.changes, meta: plan.meta, basedOn });
+      if (result.status === 'moved') return { status: 'moved' };
       if (result.status !== 'committed') return { status: 'unchanged', message: 'the environment already is what was asked: no commit' };
       // What the PR waited in line with is done by this commit: its inbox entries settle with it.
       const left = plan.leavesLine ? deps.waiting.leave(facts.env) : undefined;
@@ -47,7 +52,8 @@ export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: P
       return { status: 'committed', commit: result.commit, message: `${what}: committed ${result.commit.slice(0, 7)}` };
     }
     case 'destroy': {
-      const result = await deps.store.commit({ env: facts.env, changes: [{ type: 'delete', path: envFolder(facts.env) }], meta: plan.meta });
+      const result = await deps.store.commit({ env: facts.env, changes: [{ type: 'delete', path: envFolder(facts.env) }], meta: plan.meta, basedOn });
+      if (result.status === 'moved') return { status: 'moved' };
       deps.statuses.set({ ...base, state: 'destroyed', reason: plan.reason, ...(result.status === 'committed' ? { commit: result.commit } : {}), at });
       log.info({ reason: plan.reason }, 'preview destroyed');
       if (result.status !== 'committed') return { status: 'unchanged', message: 'there is no environment to remove' };

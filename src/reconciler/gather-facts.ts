@@ -80,28 +80,30 @@ async function countRunning(deps: ReconcileDeps, service: ServiceConfig, app: Ap
 // The newest record first (a walk that stops near the tip); more only when the plan will look further:
 // the deploy a person's (or a sticky) commit undid, or the previous deploy for a rollback. Asking for
 // 20 up front would walk the whole look-back for every folder with fewer commits.
-async function folderRecords(deps: ReconcileDeps, env: EnvRef, item: WorkItem): Promise<PlanFacts['records']> {
-  const first = await deps.store.history(env, { limit: 1, maxCommits: LOOKBACK });
+async function folderRecords(deps: ReconcileDeps, env: EnvRef, item: WorkItem, at: string | null): Promise<PlanFacts['records']> {
+  const from = at === null ? {} : { from: at };
+  const first = await deps.store.history(env, { limit: 1, maxCommits: LOOKBACK, ...from });
   const rollback = item.kind === 'action' && item.action.kind === 'rollback';
   if (!rollback && !(first[0] && isSticky(first[0]))) return first;
-  return deps.store.history(env, { limit: RECORDS, maxCommits: LOOKBACK });
+  return deps.store.history(env, { limit: RECORDS, maxCommits: LOOKBACK, ...from });
 }
 
 /**
- * Everything the plan needs about one environment, from the GitOps tip as it is now (the caller has
- * fetched when the view may be stale), GitHub and the registry. What costs a GitHub call is asked only
+ * Everything the plan needs about one environment, from the GitOps tip `at` (the caller has fetched
+ * when the view may be stale, and commits only if the folder is still as it is there), GitHub and the
+ * registry. What costs a GitHub call is asked only
  * when it can matter to the plan. For a new environment of an app, the app's slot lock is taken before
  * its environments are counted and pushed onto `slotLocks`: the caller frees it once the plan is applied.
  */
-export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkItem, slotLocks?: Array<() => void>): Promise<PlanFacts> {
+export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkItem, slotLocks: Array<() => void>, at: string | null): Promise<PlanFacts> {
   const service = await deps.registry.load();
   const app = service.ok ? findApp(service.value, env.owner, env.repo) : null;
-  const current = await deps.store.readEnvironment(env);
+  const current = await deps.store.readEnvironment(env, at ?? undefined);
   const read = readPreviewJson(current?.get('preview.json') ?? null, deps.validators.previewJson);
   // A push, reopen or close for a folder that does not exist needs no history (nothing stands in its
   // way but a destroy or a revert, and it is newer than those); for a new environment the walk would
   // go the whole look-back for nothing, 200 times in a burst of 200 new PRs.
-  const records = item.kind === 'sync' && item.override && current === null ? [] : await folderRecords(deps, env, item);
+  const records = item.kind === 'sync' && item.override && current === null ? [] : await folderRecords(deps, env, item, at);
   const pull = item.kind === 'sync' ? item.snapshot : await pullForAction(deps, env, item);
   const ctx = installation(item);
   const facts: PlanFacts = {
@@ -140,7 +142,7 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
     }
     if (current === null) {
       // Held until the caller has applied the plan (a commit counted by the next holder, or a place in line).
-      slotLocks?.push(await deps.slots.acquire(app.name ?? app.repo));
+      slotLocks.push(await deps.slots.acquire(app.name ?? app.repo));
       facts.running = await countRunning(deps, service.value, app);
       facts.waitingAhead = deps.waiting.ahead(app.name ?? app.repo, env);
     }

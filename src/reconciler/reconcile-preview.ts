@@ -38,23 +38,45 @@ export async function reconcilePreview(deps: ReconcileDeps, req: ReconcileReques
   }
 }
 
-/** Gather → plan → apply, for one item. */
+// How often one item is planned again because its folder changed between reading and committing (a
+// fetch brought someone else's commit): each time on the newer tip. More means the folder is being
+// fought over; the queue retries the item later.
+const MAX_PLANS = 5;
+
+/** The folder kept changing under the plan; transient: the queue retries the item. */
+export class FolderKeptMovingError extends Error {
+  override name = 'FolderKeptMovingError';
+  readonly transient = true;
+}
+
+/**
+ * Gather → plan → apply, for one item. The facts are read at one tip and the commit is made only if
+ * the folder is still as they saw it there; otherwise the plan is made again on the newer tip.
+ */
 async function step(deps: ReconcileDeps, req: ReconcileRequest, item: WorkItem, log: ReconcileLogger): Promise<ActionOutcome> {
   await deps.fresh();
   const asked = await replayedAsItIsNow(deps, heldOverride(deps, req.env, item));
-  // The app's slot lock, when gathering took it for a new environment: freed once the plan is applied.
-  const slotLocks: Array<() => void> = [];
-  try {
-    const facts = await gatherFacts(deps, req.env, asked, slotLocks);
-    const decided = plan(facts, triggerOf(asked));
-    releaseBuild(deps, req.env, item, decided);
-    const outcome = await applyPlan(deps, deps.hooks, facts, asked, decided, log);
-    // A commit settles once published, a wait once out of line; anything else is settled now.
-    if (outcome.status !== 'committed' && decided.kind !== 'wait') deps.hooks.settled(item);
-    return outcome;
-  } finally {
-    for (const free of slotLocks) free();
+  for (let attempt = 1; attempt <= MAX_PLANS; attempt++) {
+    // The app's slot lock, when gathering took it for a new environment: freed once the plan is applied.
+    const slotLocks: Array<() => void> = [];
+    try {
+      const basedOn = await deps.store.head();
+      const facts = await gatherFacts(deps, req.env, asked, slotLocks, basedOn);
+      const decided = plan(facts, triggerOf(asked));
+      releaseBuild(deps, req.env, item, decided);
+      const outcome = await applyPlan(deps, deps.hooks, facts, asked, decided, log, basedOn);
+      if (outcome.status === 'moved') {
+        log.info({ attempt }, 'the environment folder changed while planning; planning again on the new tip');
+        continue;
+      }
+      // A commit settles once published, a wait once out of line; anything else is settled now.
+      if (outcome.status !== 'committed' && decided.kind !== 'wait') deps.hooks.settled(item);
+      return outcome;
+    } finally {
+      for (const free of slotLocks) free();
+    }
   }
+  throw new FolderKeptMovingError(`the folder of ${envLabel(req.env)} changed under ${MAX_PLANS} plans in a row; trying again later`);
 }
 
 // A resync of a held sha speaks with the held event's voice: a push held for its build keeps its right

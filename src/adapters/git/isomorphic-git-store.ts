@@ -114,8 +114,12 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
     base = nextBase;
   }
 
-  async function commitEdits(env: EnvRef, edits: TreeEdit[], meta: CommitMeta): Promise<CommitResult> {
+  async function commitEdits(env: EnvRef, edits: TreeEdit[], meta: CommitMeta, basedOn?: string | null): Promise<CommitResult> {
     const parentTree = await commitTree(ctx, tip);
+    if (basedOn !== undefined && basedOn !== tip) {
+      const folder = envFolder(env);
+      if ((await folderAt(ctx, await commitTree(ctx, basedOn), folder)) !== (await folderAt(ctx, parentTree, folder))) return { status: 'moved', env };
+    }
     const tree = await editTree(ctx, parentTree, edits);
     if (tree === parentTree) return { status: 'unchanged', env };
     if (tree === null) throw new StoreStateError('refusing to commit an empty repository tree');
@@ -129,8 +133,6 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
     return { status: 'committed', commit, env };
   }
 
-  // Fetches, then rebuilds previewd's unpublished commits on the fetched tip. `origin` maps current
-  // commit ids back to the ids commit() returned, across repeated replays.
   // Fetches, then rebuilds previewd's unpublished commits on the fetched tip. `origin` maps current
   // commit ids back to the ids commit() returned, across repeated replays. Commits of previewd's the
   // remote already has (by id, or by the folder's content) are published, never someone else's edit.
@@ -210,7 +212,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
 
   const store: IsomorphicGitStore = {
     gitdir: ctx.gitdir,
-    commit: (change: ChangeSet) => serial.run(() => commitEdits(change.env, editsForEnv(change.env, change.changes), change.meta)),
+    commit: (change: ChangeSet) => serial.run(() => commitEdits(change.env, editsForEnv(change.env, change.changes), change.meta, change.basedOn)),
     revert: (env, target, meta) =>
       serial.run(async () => {
         const { oid, edit, sha } = await rollbackEdit(ctx, env, target, tip, options.branch);
