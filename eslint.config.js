@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.previewd/', 'bench/.work/', 'test/.work/'] },
+  { ignores: ['dist/', 'node_modules/', '.previewd/', 'bench/.work/', 'test/.work/', 'src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

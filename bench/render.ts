@@ -1,7 +1,8 @@
 // `npm run bench -- render`: one environment's overlay rendered with the templates parsed once at
 // start (what previewd does) beside parsing them for every render (what it did), in one run.
 import { readFile } from 'node:fs/promises';
-import { loadAssets, packageRoot } from '../src/assets/load-assets.ts';
+import { loadAssets } from '../src/assets/load-assets.ts';
+import { packageRoot } from '../src/assets/package-root.ts';
 import { compileTemplates } from '../src/domain/compile-templates.ts';
 import { createConfigValidators } from '../src/domain/config-validators.ts';
 import { loadServiceConfig } from '../src/domain/load-config.ts';

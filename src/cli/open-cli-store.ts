@@ -15,7 +15,7 @@ import { loadCliSettings } from './load-cli-settings.ts';
 export const CLI_WRITER = { clone: 'cli.git', refNamespace: 'previewd-cli', discardUnpublished: true } as const;
 
 export async function openCliStore(io: CliIo): Promise<IsomorphicGitStore> {
-  const { settings } = await loadCliSettings(io);
+  const settings = await loadCliSettings(io);
   const { store } = await openGitOpsStore(settings, { readOnly: true, clone: CLI_WRITER.clone });
   return store;
 }

@@ -1,4 +1,5 @@
 import { createLogger } from '../adapters/logger.ts';
+import { loadAssets } from '../assets/load-assets.ts';
 import { createConfigValidators } from '../domain/config-validators.ts';
 import { resyncOnce } from '../jobs/resync-once.ts';
 import type { PublishedCommit } from '../ports/gitops-store.ts';
@@ -15,7 +16,8 @@ import { parseCommandLine } from './parse-command-line.ts';
 export async function runReconcile(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandLine(args, { options: { once: { type: 'boolean' } } });
   if (!values.once) throw new UsageError('--once is required: the service itself runs a round on RESYNC_SCHEDULE');
-  const { settings, assets } = await loadCliSettings(io);
+  const settings = await loadCliSettings(io);
+  const assets = await loadAssets();
   const log = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, io.stderr);
   const { store } = await openGitOpsStore(settings, { ...CLI_WRITER, log });
   const forge = createForge(settings.github, log);

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { loadAssets, skeletonDir } from '../assets/load-assets.ts';
+import { loadAssets } from '../assets/load-assets.ts';
+import { skeletonDir } from '../assets/package-root.ts';
 import { formatProblem, PREVIEW_CONFIG_FILE, SERVICE_CONFIG_FILE, type ConfigProblem } from '../domain/config-problem.ts';
 import { createConfigValidators } from '../domain/config-validators.ts';
 import { envFolder } from '../domain/environment.ts';

@@ -1,4 +1,5 @@
 import { createLogger } from '../adapters/logger.ts';
+import { loadAssets } from '../assets/load-assets.ts';
 import type { ActionOutcome } from '../domain/action-outcome.ts';
 import { createConfigValidators } from '../domain/config-validators.ts';
 import { envFolder, type EnvRef } from '../domain/environment.ts';
@@ -24,7 +25,8 @@ export interface CliActionResult {
  * publish, and on a conflict plan again. The CLI is a writer of its own (its own clone or refs).
  */
 export async function runCliAction(io: CliIo, env: EnvRef, action: PreviewCommand, actor: string): Promise<CliActionResult> {
-  const { settings, assets } = await loadCliSettings(io);
+  const settings = await loadCliSettings(io);
+  const assets = await loadAssets();
   const log = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, io.stderr);
   const { store } = await openGitOpsStore(settings, { ...CLI_WRITER, log });
   const forge = createForge(settings.github, log);

@@ -1,6 +1,7 @@
 import { DataDirLockedError, DataDirUnusableError, lockDataDir } from '../adapters/data-dir.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { createMetrics } from '../adapters/metrics.ts';
+import { loadAssets } from '../assets/load-assets.ts';
 import { createCluster } from '../service/create-cluster.ts';
 import { createForge } from '../service/create-forge.ts';
 import { ListenError } from '../service/listen-error.ts';
@@ -12,7 +13,8 @@ import { parseCommandLine } from './parse-command-line.ts';
 /** `previewd serve`: one process per DATA_DIR (a lock), exit 2 at once when it cannot listen. */
 export async function runServe(args: string[], io: CliIo): Promise<number> {
   parseCommandLine(args, { options: {} });
-  const { settings, assets } = await loadCliSettings(io);
+  const settings = await loadCliSettings(io);
+  const assets = await loadAssets();
   let lock;
   try {
     lock = await lockDataDir(settings.dataDir);

@@ -23,7 +23,7 @@ export async function runSimulate(args: string[], io: CliIo): Promise<number> {
   if (values.repo === undefined || values.pr === undefined) throw new UsageError('--repo O/R and --pr N are required');
   const env = envOfRepoPr(values.repo, values.pr);
   const sha = values.sha ?? randomBytes(20).toString('hex');
-  const { settings } = await loadCliSettings(io);
+  const settings = await loadCliSettings(io);
   const secret = await readWebhookSecret(settings.dataDir, settings.webhookSecret);
   if (secret === null) {
     io.stderr.write(`previewd simulate: no webhook secret: set WEBHOOK_SECRET, or start previewd once so that it generates ${webhookSecretPath(settings.dataDir)}\n`);

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import { validate as validateCron } from 'node-cron';
+import type { ErrorObject } from 'ajv';
 import { rotationProblems } from './rotation-problems.ts';
 import { parseRegistryCredentials, type RegistryCredentials } from './registry-credentials.ts';
 
@@ -70,6 +68,18 @@ export interface Settings {
   logFormat?: LogFormat;
 }
 
+/** A settings validator: Ajv's, compiled ahead of time or at run time; fills in defaults in place. */
+export interface SettingsValidate {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** schema/settings.schema.json and its validator (see src/assets/load-settings-schema.ts). */
+export interface SettingsSchema {
+  schema: object;
+  validate: SettingsValidate;
+}
+
 export type LoadedSettings = { ok: true; settings: Settings } | { ok: false; problems: string[] };
 
 interface VariableSchema {
@@ -78,11 +88,12 @@ interface VariableSchema {
 }
 
 /**
- * Reads the settings from `env` (process.env at start), validated by `schema` (schema/settings.schema.json),
- * with relative paths resolved against `cwd`. Pure. Every problem comes back at once, each naming the
+ * Reads the settings from `env` (process.env at start), validated by `settingsSchema` (schema/settings.schema.json
+ * and its validator), with relative paths resolved against `cwd`. Pure. Every problem comes back at once, each naming the
  * variable, what is wrong and what is accepted, and none quoting a secret.
  */
-export function loadSettings(env: Record<string, string | undefined>, schema: object, cwd: string): LoadedSettings {
+export function loadSettings(env: Record<string, string | undefined>, settingsSchema: SettingsSchema, cwd: string): LoadedSettings {
+  const { schema, validate } = settingsSchema;
   const variables = (schema as { properties?: Record<string, VariableSchema> }).properties ?? {};
   const secret = (name: string): boolean => (SECRET_SETTINGS as readonly string[]).includes(name) || variables[name]?.writeOnly === true;
 
@@ -97,7 +108,6 @@ export function loadSettings(env: Record<string, string | undefined>, schema: ob
   if (key !== undefined && !key.includes('\n')) input.GITHUB_APP_PRIVATE_KEY = key.replace(/\\n/g, '\n');
   const given = { ...input };
 
-  const validate = compile(schema);
   const problems: string[] = [];
   if (!validate(input)) {
     const failed = new Set((validate.errors ?? []).map(variableOf));
@@ -110,14 +120,6 @@ export function loadSettings(env: Record<string, string | undefined>, schema: ob
   problems.push(...crossFieldProblems(given));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, settings: toSettings(input, env, cwd) };
-}
-
-function compile(schema: object): ReturnType<Ajv2020['compile']> {
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
-  addFormats.default(ajv);
-  ajv.addFormat('cron', { type: 'string', validate: (text: string) => validateCron(text) });
-  ajv.addKeyword({ keyword: 'x-accepted', schemaType: 'string' });
-  return ajv.compile(schema);
 }
 
 /** The variable an Ajv error is about (its first path segment). */

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { skeletonDir } from '../../src/assets/load-assets.ts';
+import { skeletonDir } from '../../src/assets/package-root.ts';
 
 /** Every file of the GitOps skeleton as path → content, following links (what `previewd init` commits). */
 export function skeletonFiles(): Record<string, string> {

@@ -80,7 +80,7 @@ describe('fuzz: the config loaders answer ok or problems, never throw', () => {
   });
 
   test('loadSettings on random environments: ok or problems, never a throw, never a secret echoed', () => {
-    const names = Object.keys((assets.settingsSchema as { properties: Record<string, unknown> }).properties);
+    const names = Object.keys((assets.settingsSchema.schema as { properties: Record<string, unknown> }).properties);
     const secret = 'S3cr3t-fuzz-value-do-not-echo';
     const env = fc.dictionary(
       fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 10 })),

@@ -193,7 +193,7 @@ describe('loadSettings: each variable refused, with what is accepted', () => {
   });
 
   test('every variable of the schema has a refusal above', () => {
-    const names = Object.keys((SCHEMA as { properties: object }).properties);
+    const names = Object.keys((SCHEMA.schema as { properties: object }).properties);
     assert.equal(names.length, 30, names.join(' '));
     for (const name of names) assert.ok(BAD.some(([n]) => n === name), name);
   });
@@ -269,7 +269,7 @@ describe('loadSettings: all at once, and secrets never echoed', () => {
   });
 
   test('the schema marks exactly the secret variables writeOnly', () => {
-    const properties = (SCHEMA as { properties: Record<string, { writeOnly?: boolean }> }).properties;
+    const properties = (SCHEMA.schema as { properties: Record<string, { writeOnly?: boolean }> }).properties;
     const writeOnly = Object.entries(properties).filter(([, p]) => p.writeOnly === true).map(([n]) => n);
     assert.deepEqual(writeOnly.sort(), [...SECRET_SETTINGS].sort());
   });

@@ -1,4 +1,4 @@
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import { parseCommitMessage } from '../../domain/commit-message.ts';
 import { assertEnvRef, envFolder, type EnvRef } from '../../domain/environment.ts';
 import { StoreStateError } from './errors.ts';

@@ -1,4 +1,4 @@
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import type { RepoContext } from './repo-context.ts';
 
 // How far back to look. Argo CD reports the branch tip; previewd's commit is normally a handful of

@@ -1,4 +1,4 @@
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import { RemoteAuthError, RemoteRejectedError, RemoteUnavailableError } from './errors.ts';
 import { writePack } from './pack-writer.ts';
 import { receivePack, describe } from './receive-pack.ts';

@@ -1,4 +1,4 @@
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import { buildCommitMessage, type CommitMeta } from '../../domain/commit-message.ts';
 import { backoffDelay, type BackoffPolicy } from '../../domain/backoff.ts';
 import { envFolder, type EnvRef } from '../../domain/environment.ts';

@@ -1,4 +1,4 @@
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import type { RepoContext } from './repo-context.ts';
 
 // How far back from the fetched tip to look for previewd's own commits; they are normally at the tip or

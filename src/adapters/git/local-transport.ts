@@ -1,6 +1,6 @@
 import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import { readRef, swapRef } from './refs.ts';
 import type { RepoContext } from './repo-context.ts';
 import type { Transport } from './transport.ts';

@@ -1,4 +1,4 @@
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import type { RepoContext } from './repo-context.ts';
 import { readEntries } from './tree-read.ts';
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { constants, deflate, deflateSync } from 'node:zlib';
-import git, { type TreeEntry } from 'isomorphic-git';
+import type { TreeEntry } from 'isomorphic-git';
+import { git } from './git.ts';
 import type { RepoContext } from './repo-context.ts';
 
 /** The id git gives `content` as an object of `type`. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import { StoreStateError } from './errors.ts';
 import { createHttpTransport, type HttpRemote } from './http-transport.ts';
 import { createLocalTransport } from './local-transport.ts';

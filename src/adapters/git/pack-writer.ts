@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import { deflateObject } from './object-writer.ts';
 import type { RepoContext } from './repo-context.ts';
 

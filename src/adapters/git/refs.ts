@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import type { RepoContext } from './repo-context.ts';
 
 /** A ref's commit id, or null when the ref does not exist. */

@@ -1,4 +1,4 @@
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import { envFolder, type EnvRef } from '../../domain/environment.ts';
 import { envKey, envOfMessage } from './chain.ts';
 import { StoreStateError } from './errors.ts';

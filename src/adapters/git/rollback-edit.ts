@@ -1,4 +1,4 @@
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import { parseCommitMessage } from '../../domain/commit-message.ts';
 import { envFolder, type EnvRef } from '../../domain/environment.ts';
 import { RevertTargetError } from './errors.ts';

@@ -1,4 +1,5 @@
-import git, { type CommitObject, type TreeEntry } from 'isomorphic-git';
+import type { CommitObject, TreeEntry } from 'isomorphic-git';
+import { git } from './git.ts';
 import type { RepoContext } from './repo-context.ts';
 
 /** The entries of a tree object, or none for `null` (an absent tree). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import git from 'isomorphic-git';
+import { git } from './git.ts';
 import { wholeObject } from './guarded-fs.ts';
 import { readRef } from './refs.ts';
 import type { RepoContext } from './repo-context.ts';
