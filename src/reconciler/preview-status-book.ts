@@ -1,5 +1,5 @@
 import type { ConfigProblem } from '../domain/config-problem.ts';
-import { envFolder, type EnvRef } from '../domain/environment.ts';
+import { envFolder, uncheckedEnvFolder, type EnvRef } from '../domain/environment.ts';
 import type { PreviewJson } from '../domain/preview-json.ts';
 import type { BuildWaitView } from '../domain/render-build-wait.ts';
 
@@ -54,7 +54,8 @@ export function createPreviewStatusBook(onChange?: (status: PreviewStatus) => vo
       byEnv.set(envFolder(status.env), status);
       onChange?.(status);
     },
-    get: (env) => byEnv.get(envFolder(env)),
+    // A list looks up every environment: the ref was checked when it was set, or it finds nothing.
+    get: (env) => byEnv.get(uncheckedEnvFolder(env)),
     all: () => [...byEnv.values()],
     markPublished(local, published, at) {
       for (const status of byEnv.values()) {

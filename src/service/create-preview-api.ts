@@ -1,5 +1,5 @@
 import type { ActionOutcome } from '../domain/action-outcome.ts';
-import { envFolder, type EnvRef } from '../domain/environment.ts';
+import { envFolder, uncheckedEnvFolder, type EnvRef } from '../domain/environment.ts';
 import { liveApplication } from '../domain/live-application.ts';
 import type { PreviewCommand } from '../domain/preview-command.ts';
 import { parsePreviewJson, type PreviewJson } from '../domain/preview-json.ts';
@@ -40,7 +40,7 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
     readEnvironment: (env, at) => deps.store.readEnvironment(env, at),
     history(env, opts) {
       if (opts?.limit !== 1 || opts.from !== undefined) return deps.store.history(env, opts);
-      const key = `${envFolder(env)}\0${opts.maxCommits ?? ''}`;
+      const key = `${uncheckedEnvFolder(env)}\0${opts.maxCommits ?? ''}`;
       let records = newest.records.get(key);
       if (!records) {
         records = deps.store.history(env, opts);
@@ -55,6 +55,7 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
     const tip = await deps.store.head();
     if (tip !== newest.tip || tip === null) newest = { tip, records: new Map() };
   }
+  // `known`: the list read preview.json from a folder `listEnvironments` found, so the ref is checked.
   async function summary(env: EnvRef, known?: { preview: PreviewJson | null }): Promise<PreviewSummary | null> {
     let p: PreviewJson | null;
     if (known) p = known.preview;
@@ -66,7 +67,7 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
     const live = await previewView({ store: memoStore, statuses: deps.statuses, cluster: deps.cluster ?? null, now: deps.now ?? (() => new Date()) }, env, p);
     const status = deps.statuses.get(env);
     return {
-      owner: env.owner, repo: env.repo, pr: env.pr, folder: envFolder(env),
+      owner: env.owner, repo: env.repo, pr: env.pr, folder: known ? uncheckedEnvFolder(env) : envFolder(env),
       id: p?.id ?? null, namespace: p?.namespace ?? null, url: p?.url ?? null, sha: p?.sha ?? null, branch: p?.branch ?? null,
       author: p?.author ?? null, createdAt: p?.createdAt ?? null, updatedAt: p?.updatedAt ?? null,
       expiresAt: p?.expiresAt ?? null, preservedUntil: p?.preservedUntil ?? null,

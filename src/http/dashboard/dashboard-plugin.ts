@@ -1,15 +1,18 @@
 import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertEnvRef, type EnvRef } from '../../domain/environment.ts';
 import type { ActionOutcome, PreviewApi } from '../preview-api.ts';
+import { chunkedBody } from './chunked-body.ts';
 import { createDashboardAuth } from './dashboard-auth.ts';
 import { detailPage, messagePage } from './detail-page.ts';
 import type { Viewer } from './layout.ts';
 import type { DashboardLinks } from './links.ts';
-import { listPage } from './list-page.ts';
+import { listPageParts } from './list-page.ts';
 import { parseListQuery } from './list-view.ts';
 import { registerLiveEvents } from './live-events.ts';
 import { detailPath } from './present.ts';
+import { createRowCache } from './row-cache.ts';
 
 export interface DashboardPluginOptions {
   api: PreviewApi;
@@ -59,6 +62,7 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardPl
   const auth = createDashboardAuth(options.adminToken);
   const css = await asset('dashboard.css');
   const js = await asset('dashboard.js');
+  const rowCache = createRowCache(links);
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -72,7 +76,7 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardPl
     const viewer: Viewer = !auth.enabled ? { mode: 'read-only' } : state.signedIn ? { mode: 'signed-in', csrf } : { mode: 'signed-out', csrf };
     return { viewer, seed: state.seed, signedIn: state.signedIn };
   }
-  function sendHtml(reply: FastifyReply, status: number, text: string): FastifyReply {
+  function sendHtml(reply: FastifyReply, status: number, text: string | Readable): FastifyReply {
     return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(text);
   }
 
@@ -83,7 +87,10 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardPl
   app.get<{ Querystring: Record<string, unknown> }>('/', { schema: { hide: true } }, async (request, reply) => {
     const { viewer } = viewerOf(request, reply);
     const previews = await api.list();
-    return sendHtml(reply, 200, listPage({ previews, query: parseListQuery(request.query), viewer, links, now: now(), back: request.url }));
+    const parts = listPageParts({ previews, query: parseListQuery(request.query), viewer, links, now: now(), back: request.url }, rowCache.row);
+    rowCache.retain(previews);
+    const { length, body } = chunkedBody(parts);
+    return sendHtml(reply.header('content-length', length), 200, body);
   });
 
   async function renderDetail(request: FastifyRequest, reply: FastifyReply, env: EnvRef, viewer: Viewer, status: number, notice: { kind: 'ok' | 'bad'; text: string } | null): Promise<FastifyReply> {

@@ -34,10 +34,11 @@ function readOnlyNote(viewer: Viewer): Html {
     : html``;
 }
 
-/** The page around every view: head (the stylesheet and the script are files: the CSP allows no inline code), header, notices. */
-export function page(options: PageOptions): string {
+/** The page around every view, in two halves: the body goes between them (the list sends its rows as bytes in there). */
+export function pageShell(options: Omit<PageOptions, 'body'>): { start: string; end: string } {
   const notice = options.notice ? html`<p class="notice notice-${options.notice.kind}" role="status" id="notice">${options.notice.text}</p>` : html``;
-  return `<!doctype html>\n${html`<html lang="en">
+  // The stylesheet and the script are files: the CSP allows no inline code.
+  const start = `<!doctype html>\n${html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -53,8 +54,12 @@ export function page(options: PageOptions): string {
 </header>
 <main>
 ${readOnlyNote(options.viewer)}${notice}
-${options.body}
-</main>
-</body>
-</html>`.text}\n`;
+`.text}`;
+  return { start, end: '\n</main>\n</body>\n</html>\n' };
+}
+
+/** The page around every view: head, header, notices. */
+export function page(options: PageOptions): string {
+  const { start, end } = pageShell(options);
+  return `${start}${html`${options.body}`.text}${end}`;
 }

@@ -31,7 +31,10 @@ export function filterPreviews(items: readonly PreviewSummary[], query: ListQuer
     .filter((p) => repo === null || `${p.owner}/${p.repo}`.toLowerCase() === repo)
     .filter((p) => query.state === null || p.state === query.state)
     .filter((p) => text === null || (number !== null ? p.pr === number : (p.branch ?? '').toLowerCase().includes(text)))
-    .sort((a, b) => lastChange(b) - lastChange(a) || a.folder.localeCompare(b.folder));
+    // Each instant parsed once, not in each of the sort's 2 n log n comparisons.
+    .map((p) => ({ p, at: lastChange(p) }))
+    .sort((a, b) => b.at - a.at || a.p.folder.localeCompare(b.p.folder))
+    .map(({ p }) => p);
 }
 
 /** How many environments are in each state (over all of them, not the filtered rows). */

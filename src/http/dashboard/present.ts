@@ -33,15 +33,24 @@ function span(ms: number): string {
   return `${Math.round(abs / 86_400_000)} d`;
 }
 
+/** "5 min ago" or "in 3 h" from `now`; null when there is no instant (or it is not a date). */
+export function relativeWords(iso: string | null, now: Date): string | null {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(at)) return null;
+  const ms = at - now.getTime();
+  return ms <= 0 ? `${span(ms)} ago` : `in ${span(ms)}`;
+}
+
+/** `words` (relativeWords of `iso`) in a <time> that carries the exact instant (shown on hover); a dash when null. */
+export function timeTag(iso: string | null, words: string | null): Html {
+  if (words === null || !iso) return html`<span class="muted">—</span>`;
+  const instant = new Date(Date.parse(iso)).toISOString();
+  return html`<time datetime="${instant}" title="${instant}">${words}</time>`;
+}
+
 /** "5 min ago" or "in 3 h", in a <time> that carries the exact instant (shown on hover). */
 export function relativeTime(iso: string | null, now: Date): Html {
-  if (!iso) return html`<span class="muted">—</span>`;
-  const at = Date.parse(iso);
-  if (Number.isNaN(at)) return html`<span class="muted">—</span>`;
-  const ms = at - now.getTime();
-  const words = ms <= 0 ? `${span(ms)} ago` : `in ${span(ms)}`;
-  const instant = new Date(at).toISOString();
-  return html`<time datetime="${instant}" title="${instant}">${words}</time>`;
+  return timeTag(iso, relativeWords(iso, now));
 }
 
 /** A link when the URL is http(s), else the text alone. */
