@@ -71,8 +71,9 @@ function wrap(child: ChildProcess, url: string, output: () => string): ServerPro
 }
 
 /** Starts a TypeScript entry point under tsx, the way `previewd serve` is run in development. */
-function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, nodeFlags: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', import.meta.resolve('tsx'), entry, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, nodeFlags: string[], preload: string[] = []): { child: ChildProcess; output: () => string } {
+  const imports = ['--import', import.meta.resolve('tsx'), ...preload.flatMap((p) => ['--import', p])];
+  const child = spawn(process.execPath, [...nodeFlags, ...imports, entry, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   // Bounded: a chatty child must not grow the bench's memory; the head and the tail are what matter.
   const keep = (chunk: Buffer): void => {
@@ -102,6 +103,10 @@ export interface PreviewdProcessOptions {
   gitopsUrl: string;
   /** Writes a V8 CPU profile into this folder when the process exits. */
   cpuProfileDir?: string;
+  /** Samples `process.memoryUsage()` in the process and writes the samples to this file when it exits (bench/memory-probe.ts). */
+  memoryProbeFile?: string;
+  /** More node flags (a heap limit, `--heapsnapshot-signal`). */
+  nodeFlags?: string[];
 }
 
 /**
@@ -120,9 +125,11 @@ export async function startPreviewd(options: PreviewdProcessOptions): Promise<Se
     WEBHOOK_SECRET: options.secret,
     GITOPS_REPO_URL: options.gitopsUrl,
     LOG_LEVEL: 'warn',
+    ...(options.memoryProbeFile ? { MEMORY_PROBE_FILE: options.memoryProbeFile } : {}),
   };
-  const flags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const { child, output } = spawnTs(join(ROOT, 'src/cli/run.ts'), ['serve'], env, options.dataDir, flags);
+  const flags = [...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), ...(options.nodeFlags ?? [])];
+  const preload = options.memoryProbeFile ? [import.meta.resolve('./memory-probe.ts')] : [];
+  const { child, output } = spawnTs(join(ROOT, 'src/cli/run.ts'), ['serve'], env, options.dataDir, flags, preload);
   const server = wrap(child, `http://127.0.0.1:${port}`, output);
   try {
     await waitForHealth(server.url, child, output);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,6 +9,7 @@ import { git, gitEnv } from '../test/helpers/git-cli.ts';
 import { createGitOpsRemote, type GitOpsRemote } from '../test/helpers/gitops-remote.ts';
 import { skeletonFiles } from '../test/helpers/skeleton-files.ts';
 import { githubHeaders } from '../test/helpers/webhook-examples.ts';
+import type { MemorySample } from './memory-probe.ts';
 import { monotonicUs, summarizeProfiles, type ProfileSummary, type TimeWindow } from './cpu-profile.ts';
 import { runLoad, type LoadResult } from './http-load.ts';
 import { startBareServer, startPreviewd, type ServerProcess } from './service-process.ts';
@@ -22,11 +23,20 @@ const CONCURRENCY = 32;
 const UNREGISTERED = { owner: 'elsewhere', repo: 'app', pr: 1 };
 const DEMO = { owner: 'demo', repo: 'app' };
 const BURST_PRS = 500;
-// Long enough for a slow run to show how slow, short enough for the whole bench to stay bounded.
-const BURST_TIMEOUT_MS = 60_000;
+// Long enough for a slow run to show how slow, short enough for the whole bench to stay bounded: 60 s
+// for the 500-PR burst and smaller ones, in proportion for a larger one (`--prs 1000`).
+const BURST_TIMEOUT_MS_PER_PR = 120;
+
+function burstTimeoutMs(prs: number): number {
+  return Math.max(60_000, BURST_TIMEOUT_MS_PER_PR * prs);
+}
 const POLL_MS = 100;
 
 const GOALS = { ratio: 0.7, burstSeconds: 15, pushes: 50, peakRssMb: 250 };
+// Other sizes (`--prs N`) are measured against no goal.
+const BURST_GOALS: Record<number, { burstSeconds: number; pushes: number; peakRssMb: number }> = { [BURST_PRS]: GOALS };
+// The burst's PRs are one app's, and schema/previewd.schema.json caps an app's maxPreviews at 1000.
+const MAX_BURST_PRS = 1000;
 
 interface Window {
   completed: number;
@@ -76,6 +86,10 @@ interface Burst {
   /** Folders on the remote at the last poll (all of them unless the burst timed out). */
   seen: number;
   profile: ProfileSummary | null;
+  /** What the RSS was made of over the burst, from its first request (`--memory`). */
+  memory: MemorySample[] | null;
+  /** When the first request went out (ms since the epoch). */
+  startedAt: number;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -217,22 +231,35 @@ function previewShas(bare: string, prs: readonly number[]): Map<number, string |
 }
 
 /** The skeleton with room for the whole burst: the skeleton's `maxPreviews: 20` would put most of it in line. */
-function burstFiles(): Record<string, string> {
+function burstFiles(prs: number): Record<string, string> {
   const files = skeletonFiles();
   const registry = parseDocument(files['previewd.yaml'] ?? '');
-  registry.setIn(['defaults', 'maxPreviews'], BURST_PRS);
+  registry.setIn(['defaults', 'maxPreviews'], prs);
   files['previewd.yaml'] = registry.toString();
   return files;
 }
 
-async function measureBurst(work: string, profile: boolean): Promise<Burst> {
-  const remote = await createGitOpsRemote(burstFiles());
+interface BurstOptions {
+  profile: boolean;
+  /** How many PRs open at once. */
+  prs: number;
+  /** Sample what the server's memory is made of. */
+  memory: boolean;
+}
+
+async function measureBurst(work: string, options: BurstOptions): Promise<Burst> {
+  const { profile, prs: count } = options;
+  const remote = await createGitOpsRemote(burstFiles(count));
   let server: ServerProcess | null = null;
   const profileDir = join(work, 'profile-burst');
+  const memoryFile = join(work, 'memory-burst.json');
   try {
     if (profile) await mkdir(profileDir, { recursive: true });
-    server = await startPreviewd({ dataDir: join(work, 'burst'), secret: SECRET, gitopsUrl: remote.url, ...(profile ? { cpuProfileDir: profileDir } : {}) });
-    const prs = Array.from({ length: BURST_PRS }, (_, i) => i + 1);
+    server = await startPreviewd({
+      dataDir: join(work, 'burst'), secret: SECRET, gitopsUrl: remote.url,
+      ...(profile ? { cpuProfileDir: profileDir } : {}), ...(options.memory ? { memoryProbeFile: memoryFile } : {}),
+    });
+    const prs = Array.from({ length: count }, (_, i) => i + 1);
     const shas = new Map(prs.map((pr) => [pr, headSha(pr, 'burst')]));
     // Built and signed before the clock starts: signing is GitHub's cost, not previewd's.
     const host = new URL(server.url).host;
@@ -248,12 +275,12 @@ async function measureBurst(work: string, profile: boolean): Promise<Burst> {
     let polling = true;
     // Polls the bare repository as Argo CD would see it; a poll's start is when the state it reads was current.
     const poller = (async () => {
-      const deadline = performance.now() + BURST_TIMEOUT_MS;
+      const deadline = performance.now() + burstTimeoutMs(count);
       while (polling && performance.now() < deadline) {
         const at = performance.now();
         const atUs = monotonicUs();
         seen = (await remoteFolders(remote.bare)).length;
-        if (seen >= BURST_PRS) {
+        if (seen >= count) {
           doneAt = at;
           doneUs = atUs;
           return;
@@ -262,7 +289,8 @@ async function measureBurst(work: string, profile: boolean): Promise<Burst> {
       }
     })();
     const startUs = monotonicUs();
-    const load = await runLoad({ host: '127.0.0.1', port: portOf(server), concurrency: CONCURRENCY, total: BURST_PRS, request: (i) => requests[i] as Buffer[] });
+    const startedAt = Date.now();
+    const load = await runLoad({ host: '127.0.0.1', port: portOf(server), concurrency: CONCURRENCY, total: count, request: (i) => requests[i] as Buffer[] });
     const problem = unexpected(load, 202);
     if (problem) {
       polling = false;
@@ -294,11 +322,13 @@ async function measureBurst(work: string, profile: boolean): Promise<Burst> {
     const code = await server.stop();
     server = null;
     if (code !== 0) throw new Error(`previewd exited ${String(code)} after SIGTERM`);
+    const samples = options.memory ? (JSON.parse(await readFile(memoryFile, 'utf8')) as MemorySample[]) : [];
     return {
       seconds, acceptSeconds: load.elapsedMs / 1000, acceptP99Ms: percentile(load.latenciesMs, 99), pushes, peakRssMb,
       folders: folders.length, creates: createCount, commits: messages.length, lost, duplicated, fsck,
       serverCpu: serverCpuMs / (performance.now() - load.startedAt), seen,
       profile: profile ? await summarizeProfiles(profileDir, [{ fromUs: startUs, toUs: doneUs || monotonicUs() }], 25) : null,
+      memory: samples.length === 0 ? null : samples, startedAt,
     };
   } finally {
     await server?.stop();
@@ -308,6 +338,33 @@ async function measureBurst(work: string, profile: boolean): Promise<Burst> {
 
 function verdict(ok: boolean): string {
   return ok ? 'met' : 'MISSED';
+}
+
+function goal(op: string, value: number | undefined): string {
+  return value === undefined ? '' : `${op} ${value}`;
+}
+
+// process.memoryUsage() in the server: the heap V8 manages, and the Buffers and ArrayBuffers outside it.
+function memoryRows(burst: Burst): Array<[string, string | number, string, string]> {
+  const samples = burst.memory;
+  if (!samples) return [];
+  const before = samples.filter((m) => m.at <= burst.startedAt);
+  const start = before[before.length - 1] ?? samples[0];
+  const peak = samples.reduce((a, b) => (b.rss > a.rss ? b : a));
+  if (!start) return [];
+  const line = (m: MemorySample) => `RSS ${m.rss}, heap ${m.heapUsed} used of ${m.heapTotal}, external ${m.external} (array buffers ${m.arrayBuffers})`;
+  const rows: Array<[string, string | number, string, string]> = [
+    ['  at the first request MB', round(start.rss, 0), '', line(start)],
+    ['  at the peak MB', round(peak.rss, 0), '', `${line(peak)}, ${round((peak.at - burst.startedAt) / 1000, 1)} s after the first request`],
+  ];
+  // Every 2 s of the burst: what grows, and whether it comes back.
+  let next = burst.startedAt;
+  for (const m of samples) {
+    if (m.at < next) continue;
+    rows.push([`  +${round((m.at - burst.startedAt) / 1000, 0)} s MB`, round(m.rss, 0), '', line(m)]);
+    next = m.at + 2000;
+  }
+  return rows;
 }
 
 function printProfile(title: string, summary: ProfileSummary | null): void {
@@ -332,18 +389,37 @@ function printIngestProfile(ingest: Ingest): void {
   }
 }
 
-/** `npm run bench -- service [--quick] [--profile]`: previewd as a running service, ingest and a burst. */
+function prsArgument(args: string[]): number {
+  const at = args.indexOf('--prs');
+  if (at < 0) return BURST_PRS;
+  const value = Number(args[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--prs takes a whole number of pull requests (e.g. --prs 1000), not ${JSON.stringify(args[at + 1])}`);
+  if (value > MAX_BURST_PRS) throw new Error(`--prs ${value}: the burst is one app's PRs and an app's maxPreviews is at most ${MAX_BURST_PRS} (schema/previewd.schema.json); ask for ${MAX_BURST_PRS} or fewer`);
+  return value;
+}
+
+function noIngest(): Ingest {
+  const none: IngestSide = { rps: Number.NaN, p99Ms: Number.NaN, p50Ms: Number.NaN, requests: 0, serverCpu: Number.NaN, cpuUsPerRequest: Number.NaN, loadCpu: Number.NaN };
+  return { previewd: none, bare: none, ratio: Number.NaN, pushes: 0, profile: null };
+}
+
+/**
+ * `npm run bench -- service [--quick] [--profile] [--memory] [--prs N] [--burst-only]`: previewd as a
+ * running service, ingest and a burst of N PRs (500); `--memory` says what the burst's RSS was made of.
+ */
 export async function benchService(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const profile = args.includes('--profile');
+  const prs = prsArgument(args);
+  const goals = BURST_GOALS[prs];
   const work = await mkdtemp(join(tmpdir(), 'previewd-bench-service-'));
   // Other work on the machine takes cores from the servers and the load generator alike: say how much there was.
   const loadBefore = loadavg()[0] ?? 0;
   let ingest: Ingest;
   let burst: Burst;
   try {
-    ingest = await measureIngest(work, quick, profile);
-    burst = await measureBurst(work, profile);
+    ingest = args.includes('--burst-only') ? noIngest() : await measureIngest(work, quick, profile);
+    burst = await measureBurst(work, { profile, prs, memory: args.includes('--memory') });
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -355,9 +431,10 @@ export async function benchService(args: string[]): Promise<void> {
     ['ingest ratio', round(ingest.ratio), `>= ${GOALS.ratio}`, `${verdict(ingest.ratio >= GOALS.ratio)}; CPU per request bare / previewd: ${round(b.cpuUsPerRequest / p.cpuUsPerRequest)}`],
     ['ingest previewd p99 ms', round(p.p99Ms), '', `pushes while measured: ${ingest.pushes}`],
     ['ingest bare p99 ms', round(b.p99Ms), '', ''],
-    ['burst seconds', round(burst.seconds), `<= ${GOALS.burstSeconds}`, `${verdict(burst.seconds <= GOALS.burstSeconds)}${burst.seen < BURST_PRS ? ` (timed out: ${burst.seen} of ${BURST_PRS} after ${BURST_TIMEOUT_MS / 1000} s)` : ''}; all 202 after ${round(burst.acceptSeconds)} s (p99 ${round(burst.acceptP99Ms)} ms); previewd CPU ${pct(burst.serverCpu)} of a core`],
-    ['burst pushes', burst.pushes, `<= ${GOALS.pushes}`, verdict(burst.pushes <= GOALS.pushes)],
-    ['burst peak RSS MB', round(burst.peakRssMb, 0), `<= ${GOALS.peakRssMb}`, `${verdict(burst.peakRssMb <= GOALS.peakRssMb)}; VmHWM of the previewd process (node + tsx), whole life`],
+    ['burst seconds', round(burst.seconds), goal('<=', goals?.burstSeconds), `${goals ? verdict(burst.seconds <= goals.burstSeconds) : 'no goal'}${burst.seen < prs ? ` (timed out: ${burst.seen} of ${prs} after ${burstTimeoutMs(prs) / 1000} s)` : ''}; all 202 after ${round(burst.acceptSeconds)} s (p99 ${round(burst.acceptP99Ms)} ms); previewd CPU ${pct(burst.serverCpu)} of a core`],
+    ['burst pushes', burst.pushes, goal('<=', goals?.pushes), goals ? verdict(burst.pushes <= goals.pushes) : ''],
+    ['burst peak RSS MB', round(burst.peakRssMb, 0), goal('<=', goals?.peakRssMb), `${goals ? `${verdict(burst.peakRssMb <= goals.peakRssMb)}; ` : ''}VmHWM of the previewd process (node + tsx), whole life`],
+    ...memoryRows(burst),
     ['burst lost', burst.lost, '= 0', `${verdict(burst.lost === 0)}; ${burst.folders} folders`],
     ['burst duplicated', burst.duplicated, '= 0', `${verdict(burst.duplicated === 0)}; ${burst.creates} create commits of ${burst.commits} on main`],
     ['burst git fsck --strict', burst.fsck, 'ok', ''],
@@ -367,7 +444,7 @@ export async function benchService(args: string[]): Promise<void> {
   console.log(`ingest: ${quick ? '1 s' : '2 s'} warm-up, then ${quick ? '2 x 1 s' : '2 x 2.5 s'} per server (order bare, previewd, previewd, bare); each server its own process`);
   console.log(`  payload: pull_request.opened for ${UNREGISTERED.owner}/${UNREGISTERED.repo}#${UNREGISTERED.pr}, not registered in previewd.yaml: previewd verifies,`);
   console.log('  parses, routes and enqueues it (coalesced: no commit); the bare route only parses the JSON');
-  console.log(`burst: ${BURST_PRS} pull_request.opened for ${DEMO.owner}/${DEMO.repo}#1..${BURST_PRS}; seconds from the first request until all are on the remote (polled every ${POLL_MS} ms)`);
+  console.log(`burst: ${prs} pull_request.opened for ${DEMO.owner}/${DEMO.repo}#1..${prs}; seconds from the first request until all are on the remote (polled every ${POLL_MS} ms)`);
   console.log('figure                     value        goal     notes');
   for (const [figure, value, goal, note] of rows) console.log(`${figure.padEnd(26)} ${String(value).padStart(8)}   ${goal.padEnd(8)} ${note}`);
   printIngestProfile(ingest);
@@ -377,9 +454,9 @@ export async function benchService(args: string[]): Promise<void> {
     previewd_p99_ms: round(p.p99Ms), bare_p99_ms: round(b.p99Ms), previewd_cpu_us: round(p.cpuUsPerRequest, 0), bare_cpu_us: round(b.cpuUsPerRequest, 0),
   }));
   console.log(JSON.stringify({
-    bench: 'service', figure: 'burst', seconds: round(burst.seconds), pushes: burst.pushes, peak_rss_mb: round(burst.peakRssMb, 0),
+    bench: 'service', figure: 'burst', prs, seconds: round(burst.seconds), pushes: burst.pushes, peak_rss_mb: round(burst.peakRssMb, 0),
     lost: burst.lost, duplicated: burst.duplicated, fsck: burst.fsck === 'ok',
   }));
   // Wrong results are a failure of the bench, unlike a missed speed goal.
-  if (burst.lost !== 0 || burst.duplicated !== 0 || burst.fsck !== 'ok' || burst.creates !== BURST_PRS) process.exitCode = 1;
+  if (burst.lost !== 0 || burst.duplicated !== 0 || burst.fsck !== 'ok' || burst.creates !== prs) process.exitCode = 1;
 }

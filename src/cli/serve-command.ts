@@ -28,7 +28,7 @@ export async function runServe(args: string[], io: CliIo): Promise<number> {
     const forge = createForge(settings.github, log, metrics);
     let service;
     try {
-      service = await startService({ settings, assets, log, forge, reports: forge, lifecycle: forge, checks: forge, cluster: createCluster(settings, log, metrics), metrics });
+      service = await startService({ settings, assets, log, forge, reports: forge, lifecycle: forge, checks: forge, cluster: await createCluster(settings, log, metrics), metrics });
     } catch (err) {
       if (err instanceof ListenError) throw new SetupError(err.message, { cause: err });
       throw err;

@@ -84,7 +84,7 @@ export async function startFeedbackFixture(options: FeedbackFixtureOptions = {})
   const auth = app ? { kind: 'app' as const, appId: app.appId, privateKey: app.privateKey } : { kind: 'token' as const, token };
   const forge = createOctokitForge({ baseUrl: github.url, auth, log, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 }, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const service = await startService({
-    settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, checks: forge, cluster: createCluster(loaded.settings, log, options.metrics),
+    settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, checks: forge, cluster: await createCluster(loaded.settings, log, options.metrics),
     reportDebounceMs: options.reportDebounceMs ?? 200, lingerMs: 20, schedule: false, ...(options.now ? { now: options.now } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.remoteCheck ? { remoteCheck: options.remoteCheck } : {}),
     ...(options.imageRecheck ? { imageRecheck: options.imageRecheck } : {}),

@@ -1,8 +1,8 @@
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Inbox, InboxEntry, InboxEvent } from '../../ports/inbox.ts';
 import { translateStorageError } from '../storage-error.ts';
-import { encodeRecord, parseJournal } from './journal-records.ts';
+import { decodeLine, encodeRecord, parseJournal } from './journal-records.ts';
 
 /** The inbox holds as many unapplied events as it may: previewd is far behind. Transient. */
 export class InboxFullError extends Error {
@@ -23,9 +23,15 @@ export interface JournalInboxOptions {
 
 interface Pending {
   bytes: Buffer;
-  entry: InboxEntry;
+  id: string;
   resolve: (id: string) => void;
   reject: (err: unknown) => void;
+}
+
+/** Where a live record is in the journal file. */
+interface Place {
+  offset: number;
+  bytes: number;
 }
 
 // A directory's entry (a created or renamed file) is durable only once the directory is synced.
@@ -58,7 +64,10 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
     data = Buffer.alloc(0);
   }
   const parsed = parseJournal(data);
-  const live = parsed.live;
+  // Where each live record is in the file, not the event itself: a burst's payloads (25 KB each as
+  // JSON, several times that parsed) would otherwise stay in memory until their work is published.
+  // The few readers of whole entries (the replay at start, compaction) read them back from the file.
+  const live = new Map<string, Place>([...parsed.live].map(([id, l]) => [id, { offset: l.offset, bytes: l.bytes }]));
   let lastId = parsed.lastId;
   let size = parsed.goodBytes;
   let liveBytes = [...live.values()].reduce((sum, l) => sum + l.bytes, 0);
@@ -79,8 +88,9 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
 
   async function rewrite(): Promise<void> {
     const tmp = `${path}.compact`;
-    const records = [...live.values()].map((l) => encodeRecord({ kind: 'append', entry: l.entry }));
-    const bytes = Buffer.concat(records);
+    const current = await fsp.readFile(path);
+    const places = [...live.values()];
+    const bytes = Buffer.concat(places.map((place) => current.subarray(place.offset, place.offset + place.bytes)));
     const out = await fsp.open(tmp, 'w');
     try {
       await out.write(bytes, 0, bytes.length, 0);
@@ -89,6 +99,12 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
       await out.close();
     }
     await fsp.rename(tmp, path);
+    // The records are where the new file has them from here on (no await in between: no reader sees a mix).
+    let at = 0;
+    for (const place of places) {
+      place.offset = at;
+      at += place.bytes;
+    }
     await syncDir(dirname(path));
     size = bytes.length;
     liveBytes = bytes.length;
@@ -100,7 +116,8 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
     const retired = retires;
     queue = [];
     retires = [];
-    const bytes = Buffer.concat([...retired.map((id) => encodeRecord({ kind: 'retire', id })), ...batch.map((p) => p.bytes)]);
+    const retireBytes = Buffer.concat(retired.map((id) => encodeRecord({ kind: 'retire', id })));
+    const bytes = Buffer.concat([retireBytes, ...batch.map((p) => p.bytes)]);
     // Opened for each round, not held: a volume that turns read-only says so (EROFS) to the next round,
     // and holding no descriptor between rounds lets an operator remount it.
     let handle: fsp.FileHandle | null = null;
@@ -122,12 +139,14 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
       for (const p of batch) p.reject(translated);
       return;
     }
+    let offset = size + retireBytes.length;
     size += bytes.length;
     lastError = null;
     for (const p of batch) {
-      live.set(p.entry.id, { entry: p.entry, bytes: p.bytes.length });
+      live.set(p.id, { offset, bytes: p.bytes.length });
+      offset += p.bytes.length;
       liveBytes += p.bytes.length;
-      p.resolve(p.entry.id);
+      p.resolve(p.id);
     }
     if (size >= compactBytes && liveBytes * 2 < size) {
       await rewrite().catch((err: unknown) => {
@@ -168,7 +187,7 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
       lastId += 1;
       const entry: InboxEntry = { id: String(lastId), name: event.name, delivery: event.delivery, payload: event.payload, receivedAt: now().toISOString() };
       return new Promise<string>((resolve, reject) => {
-        queue.push({ bytes: encodeRecord({ kind: 'append', entry }), entry, resolve, reject });
+        queue.push({ bytes: encodeRecord({ kind: 'append', entry }), id: entry.id, resolve, reject });
         kick();
       });
     },
@@ -180,7 +199,19 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
       retires.push(id);
       kick();
     },
-    unretired: () => [...live.values()].map((l) => l.entry),
+    unretired() {
+      if (live.size === 0) return [];
+      let current: Buffer;
+      try {
+        current = readFileSync(path);
+      } catch (err) {
+        throw translateStorageError(err, `reading the inbox journal ${path}`);
+      }
+      return [...live.values()].flatMap((place) => {
+        const record = decodeLine(current.subarray(place.offset, place.offset + place.bytes - 1));
+        return record?.kind === 'append' ? [record.entry] : [];
+      });
+    },
     notReady() {
       if (lastError === null) return [];
       // Nothing may arrive to find out that the disk is back: asked, write a record that changes nothing

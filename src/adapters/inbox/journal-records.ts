@@ -13,7 +13,8 @@ export function encodeRecord(record: JournalRecord): Buffer {
   return Buffer.concat([Buffer.from(`${crc32(json).toString(16).padStart(8, '0')} `), json, Buffer.from('\n')]);
 }
 
-function decodeLine(line: Buffer): JournalRecord | null {
+/** A record's line without its newline, or null when it is not whole (checksum, JSON, shape). */
+export function decodeLine(line: Buffer): JournalRecord | null {
   if (line.length < 10 || line[8] !== 0x20) return null;
   const json = line.subarray(9);
   if (line.subarray(0, 8).toString('latin1') !== crc32(json).toString(16).padStart(8, '0')) return null;
@@ -28,8 +29,8 @@ function decodeLine(line: Buffer): JournalRecord | null {
 }
 
 export interface ParsedJournal {
-  /** The entries appended and not retired, oldest first, with the size of each one's record. */
-  live: Map<string, { entry: InboxEntry; bytes: number }>;
+  /** The entries appended and not retired, oldest first, with where each one's record is in the file. */
+  live: Map<string, { entry: InboxEntry; offset: number; bytes: number }>;
   /** The length of the whole records at the start of the file; anything after is a torn write. */
   goodBytes: number;
   /** The highest id seen (retired or not), so that new ids never repeat one. */
@@ -38,7 +39,7 @@ export interface ParsedJournal {
 
 /** Reads the records in order, up to the first one that is not whole (a torn last write: dropped). */
 export function parseJournal(data: Buffer): ParsedJournal {
-  const live = new Map<string, { entry: InboxEntry; bytes: number }>();
+  const live = new Map<string, { entry: InboxEntry; offset: number; bytes: number }>();
   let at = 0;
   let lastId = 0;
   while (at < data.length) {
@@ -47,7 +48,7 @@ export function parseJournal(data: Buffer): ParsedJournal {
     const record = decodeLine(data.subarray(at, end));
     if (record === null) break;
     if (record.kind === 'append') {
-      live.set(record.entry.id, { entry: record.entry, bytes: end + 1 - at });
+      live.set(record.entry.id, { entry: record.entry, offset: at, bytes: end + 1 - at });
       lastId = Math.max(lastId, Number(record.entry.id) || 0);
     } else {
       live.delete(record.id);

@@ -49,7 +49,7 @@ export async function startRealFeedbackFixture(kube: RealKube, options: { report
   const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
   const forge = createOctokitForge({ baseUrl: github.url, auth: { kind: 'token', token: GITHUB_TOKEN }, log, retryBaseDelayMs: 5, throttle: { writeIntervalMs: 0 } });
   const service = await startService({
-    settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, cluster: createCluster(loaded.settings, log),
+    settings: loaded.settings, assets, log, forge, reports: forge, lifecycle: forge, cluster: await createCluster(loaded.settings, log),
     reportDebounceMs: options.reportDebounceMs ?? 200, lingerMs: 20, schedule: false,
   });
   let counter = 0;

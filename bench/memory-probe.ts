@@ -1,0 +1,31 @@
+// Preloaded into a server under a bench (`--import`): samples what its memory is made of every 100 ms
+// and writes the samples to MEMORY_PROBE_FILE when the process exits. RSS alone does not say whether
+// the heap, Buffers outside it, or the runtime itself is what grew.
+import { writeFileSync } from 'node:fs';
+
+/** One sample, MB (and when, ms since the epoch). */
+export interface MemorySample {
+  at: number;
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+const file = process.env.MEMORY_PROBE_FILE;
+const samples: MemorySample[] = [];
+const mb = (bytes: number): number => Math.round(bytes / 1024 / 102.4) / 10;
+
+function sample(): void {
+  const m = process.memoryUsage();
+  samples.push({ at: Date.now(), rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) });
+}
+
+if (file) {
+  setInterval(sample, 100).unref();
+  process.on('exit', () => {
+    sample();
+    writeFileSync(file, JSON.stringify(samples));
+  });
+}
