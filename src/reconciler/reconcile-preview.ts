@@ -3,9 +3,9 @@ import { envLabel } from '../domain/environment.ts';
 import { mayRunCommands } from '../domain/may-run-commands.ts';
 import { notAllowedReason, repoAllowed } from '../domain/repo-allowed.ts';
 import { previewCommandHelp } from '../domain/parse-preview-command.ts';
-import { plan, type Plan } from '../domain/plan.ts';
+import type { Plan } from '../domain/plan.ts';
 import { applyPlan } from './apply-plan.ts';
-import { gatherFacts, replayedAsItIsNow, triggerOf } from './gather-facts.ts';
+import { gatherFacts, planGathered, replayedAsItIsNow } from './gather-facts.ts';
 import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
 import type { ActionItem, ReconcileRequest, WorkItem } from './reconcile-request.ts';
 
@@ -46,7 +46,7 @@ async function step(deps: ReconcileDeps, req: ReconcileRequest, item: WorkItem, 
   const slotLocks: Array<() => void> = [];
   try {
     const facts = await gatherFacts(deps, req.env, asked, slotLocks);
-    const decided = plan(facts, triggerOf(asked));
+    const decided = await planGathered(deps, facts, asked);
     releaseBuild(deps, req.env, item, decided);
     const outcome = await applyPlan(deps, deps.hooks, facts, asked, decided, log);
     // A commit settles once published, a wait once out of line; anything else is settled now.
