@@ -16,13 +16,17 @@ export function isSticky(record: FolderRecord): boolean {
   return STICKY.has(record.action);
 }
 
-// The PR events GitHub sends once per opening: one with a delivery id previewd has not applied is the
-// PR (re)opened, newer than whatever removed or undid its environment, whatever its head sha.
-const OPENINGS: ReadonlySet<string> = new Set(['pull_request.opened', 'pull_request.reopened']);
+/** The cause of a PR's item let out of the waiting line when a slot frees. */
+export const SLOT_FREED = 'slot-freed';
 
-/** Whether the cause is a PR's opening (`opened`, `reopened`): never the redelivery of a push. */
-export function isOpening(cause: string): boolean {
-  return OPENINGS.has(cause);
+// What is no push of a head sha: GitHub sends each opening once (one with a delivery previewd has not
+// applied is the PR opened again, newer than what removed or undid its environment, whatever its head
+// sha), and an item let out of the waiting line was checked when it joined the line.
+const NOT_A_PUSH: ReadonlySet<string> = new Set(['pull_request.opened', 'pull_request.reopened', SLOT_FREED]);
+
+/** Whether a commit's word stands against an event of this cause only when it is one applied before. */
+export function standsOnlyOnRedelivery(cause: string): boolean {
+  return NOT_A_PUSH.has(cause);
 }
 
 /**
@@ -37,7 +41,7 @@ export function standingRecord(facts: Pick<PlanFacts, 'records'>, trigger: Trigg
   if (!last || !STICKY.has(last.action) || trigger.kind === 'action') return null;
   if (!trigger.override) return last;
   if (trigger.delivery !== undefined && facts.records.some((r) => r.delivery === trigger.delivery)) return last;
-  if (isOpening(trigger.cause)) return null;
+  if (standsOnlyOnRedelivery(trigger.cause)) return null;
   const deployed = facts.records.find((r) => r.action === 'create' || r.action === 'update')?.sha ?? null;
   return deployed !== null && trigger.snapshot.headSha.toLowerCase() === deployed.toLowerCase() ? last : null;
 }

@@ -5,7 +5,7 @@ import { envLabel, type EnvRef } from '../domain/environment.ts';
 import { appFinder, findApp } from '../domain/find-app.ts';
 import { loadPreviewConfig } from '../domain/load-config.ts';
 import { hasWriteAccess } from '../domain/may-run-commands.ts';
-import { defaultRollbackTarget, isOpening, isSticky } from '../domain/plan-helpers.ts';
+import { defaultRollbackTarget, isSticky, standsOnlyOnRedelivery } from '../domain/plan-helpers.ts';
 import { plan, type Plan, type PlanFacts, type Trigger } from '../domain/plan.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 import { readPreviewJson } from '../domain/read-preview-json.ts';
@@ -98,14 +98,15 @@ function historyDeferred(item: WorkItem, current: PlanFacts['current']): boolean
  * destroy, an expiry or a person's removal in its history may stand in the way (DESIGN.md: redeliveries
  * never overwrite them) — of an event previewd applied before it, or of a push of the sha deployed
  * before it: only then is the history read into the facts and the plan made again. A PR's opening
- * whose delivery is on no commit (every new PR) is neither: the plan would say the same with it.
+ * (or an item let out of the waiting line) whose delivery is on no commit — every new PR — is neither:
+ * the plan would say the same with it.
  */
 export async function planGathered(deps: ReconcileDeps, facts: PlanFacts, item: WorkItem): Promise<Plan> {
   const trigger = triggerOf(item);
   const first = plan(facts, trigger);
   if (!historyDeferred(item, facts.current) || item.kind !== 'sync' || !['commit', 'wait', 'hold'].includes(first.kind)) return first;
   const applied = item.delivery !== undefined && (await deps.store.hasDelivery(item.delivery));
-  if (!applied && isOpening(item.cause)) return first;
+  if (!applied && standsOnlyOnRedelivery(item.cause)) return first;
   // Into the facts themselves: the plan is applied with the facts it was made on.
   facts.records = await folderRecords(deps, facts.env, item);
   return plan(facts, trigger);

@@ -132,6 +132,7 @@ const table: Array<[string, Row, string, RegExp?]> = [
   ['after /preview destroy, a resync does not make it again', { records: destroyed, trigger: { override: false, cause: 'resync', snapshot: atA } }, 'skip:destroyed'],
   ['after /preview destroy, a redelivery takes no place in line', { records: destroyed, running: 20, trigger: { cause: 'pull_request.opened', delivery: 'open-7', snapshot: atA } }, 'skip:destroyed'],
   ['after /preview destroy, a reopen makes it again', { records: destroyed, trigger: { cause: 'pull_request.reopened', delivery: 'reopen-7', snapshot: atA } }, 'commit:create'],
+  ['after /preview destroy, a reopen let out of the waiting line makes it again', { records: destroyed, trigger: { cause: 'slot-freed', delivery: 'reopen-7', snapshot: atA } }, 'commit:create'],
   ['after a destroy, an opened GitHub sent anew makes it again (the recorded examples: closed, then opened)', { records: destroyed, trigger: { cause: 'pull_request.opened', delivery: 'open-7-anew', snapshot: atA } }, 'commit:create'],
   ['after /preview destroy, a new push makes it again', { records: destroyed, trigger: { delivery: 'sync-8' } }, 'commit:create'],
   ['after /preview destroy, /preview redeploy makes it again', { records: destroyed, trigger: { kind: 'action', action: { kind: 'redeploy' }, actor: 'bob', cause: 'comment' } }, 'commit:create'],
