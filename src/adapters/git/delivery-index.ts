@@ -7,6 +7,11 @@ import { readCommitObject } from './tree-read.ts';
 export interface DeliveryIndex {
   /** Whether a commit from `tip` down (first parents) carries `Preview-Delivery: delivery`. */
   has(tip: string | null, delivery: string): Promise<boolean>;
+  /**
+   * A commit just made on `parent`: taken in without reading it back, when the walk has reached its
+   * parent already (else the next walk reads it), so that a burst's questions walk nothing.
+   */
+  made(oid: string, parent: string | null, delivery: string | undefined): void;
 }
 
 /**
@@ -24,6 +29,14 @@ export function createDeliveryIndex(ctx: RepoContext, lookback: number): Deliver
   // whose older commits it has not reached yet.
   const walks = createSerial();
 
+  function takeIn(oid: string, delivery: string | undefined): void {
+    read.add(oid);
+    if (delivery === undefined) return;
+    // Newest last: a replayed commit brings its delivery to the young end again.
+    deliveries.delete(delivery);
+    deliveries.add(delivery);
+  }
+
   async function walk(tip: string | null): Promise<void> {
     const found: Array<{ oid: string; delivery: string | undefined }> = [];
     for (let oid = tip; oid !== null && !read.has(oid) && found.length < lookback;) {
@@ -31,13 +44,7 @@ export function createDeliveryIndex(ctx: RepoContext, lookback: number): Deliver
       found.push({ oid, delivery: parseCommitMessage(commit.message).trailers.get('Preview-Delivery') });
       oid = commit.parent[0] ?? null;
     }
-    for (const { oid, delivery } of found.reverse()) {
-      read.add(oid);
-      if (delivery === undefined) continue;
-      // Newest last: a replayed commit brings its delivery to the young end again.
-      deliveries.delete(delivery);
-      deliveries.add(delivery);
-    }
+    for (const { oid, delivery } of found.reverse()) takeIn(oid, delivery);
     forgetOldest(read, 2 * lookback);
     forgetOldest(deliveries, 2 * lookback);
   }
@@ -46,6 +53,10 @@ export function createDeliveryIndex(ctx: RepoContext, lookback: number): Deliver
     async has(tip, delivery) {
       await walks.run(() => walk(tip));
       return deliveries.has(delivery);
+    },
+    made(oid, parent, delivery) {
+      // Only on a parent already read: a walk stops at a read commit, trusting everything below it.
+      if (parent !== null && read.has(parent)) takeIn(oid, delivery);
     },
   };
 }

@@ -130,6 +130,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       fs: ctx.fs, gitdir: ctx.gitdir,
       commit: { message: buildCommitMessage(env, meta), tree, parent: tip === null ? [] : [tip], author: who, committer: who },
     });
+    deliveries.made(commit, tip, meta.delivery);
     await setState(commit, base);
     return { status: 'committed', commit, env };
   }
