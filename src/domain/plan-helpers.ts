@@ -16,24 +16,50 @@ export function isSticky(record: FolderRecord): boolean {
   return STICKY.has(record.action);
 }
 
+/** The cause of a PR's item let out of the waiting line when a slot frees. */
+export const SLOT_FREED = 'slot-freed';
+
+// What is no push of a head sha: GitHub sends each opening once (one with a delivery previewd has not
+// applied is the PR opened again, newer than what removed or undid its environment, whatever its head
+// sha), and an item let out of the waiting line was checked when it joined the line.
+const NOT_A_PUSH: ReadonlySet<string> = new Set(['pull_request.opened', 'pull_request.reopened', SLOT_FREED]);
+
+/** Whether a commit's word stands against an event of this cause only when it is one applied before. */
+export function standsOnlyOnRedelivery(cause: string): boolean {
+  return NOT_A_PUSH.has(cause);
+}
+
 /**
  * The commit whose word stands against this trigger, or null when the trigger may change the folder.
- * A command always may; a PR event may when it is newer than what the person undid: a push with a head
- * sha other than previewd's last deploy (a redelivery of that push is not), or a reopen.
+ * A command always may; a PR event may when it is newer than what the person (or the destroy, the
+ * expiry) undid: not an event previewd applied before it (a redelivery: GitHub keeps the
+ * X-GitHub-Delivery of the event it delivers again), and for a push, not the head sha previewd last
+ * deployed (the same push again). An opening delivered anew is newer.
  */
 export function standingRecord(facts: Pick<PlanFacts, 'records'>, trigger: Trigger): FolderRecord | null {
   const last = facts.records[0];
   if (!last || !STICKY.has(last.action) || trigger.kind === 'action') return null;
   if (!trigger.override) return last;
-  if (trigger.cause === 'pull_request.reopened') return null;
+  if (trigger.delivery !== undefined && facts.records.some((r) => r.delivery === trigger.delivery)) return last;
+  if (standsOnlyOnRedelivery(trigger.cause)) return null;
   const deployed = facts.records.find((r) => r.action === 'create' || r.action === 'update')?.sha ?? null;
   return deployed !== null && trigger.snapshot.headSha.toLowerCase() === deployed.toLowerCase() ? last : null;
 }
 
 /** Words for the commit that stands. */
 export function standingReason(record: FolderRecord): string {
-  const by = record.action === 'manual' ? `rolled back by ${record.author.name} in ${record.commit.slice(0, 7)}` : `${record.action} by ${record.actor} in ${record.commit.slice(0, 7)}`;
-  return `${by}; a new push or a /preview command deploys again`;
+  const at = record.commit.slice(0, 7);
+  switch (record.action) {
+    case 'manual':
+      return `rolled back by ${record.author.name} in ${at}; a new push or a /preview command deploys again`;
+    case 'destroy':
+    case 'expire': {
+      const what = record.action === 'destroy' ? `destroyed by ${record.actor}` : 'expired (its time to live ran out)';
+      return `${what} in ${at}: an event from before does not bring it back; a new push, a reopen or /preview redeploy does`;
+    }
+    default:
+      return `${record.action} by ${record.actor} in ${at}; a new push or a /preview command deploys again`;
+  }
 }
 
 /** The deploy before the newest one: where `/preview rollback` with no commit goes. */

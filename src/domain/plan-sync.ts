@@ -6,7 +6,8 @@ import { notAllowedReason } from './repo-allowed.ts';
 import { commitMeta, isPreserved, skip, standingReason, standingRecord } from './plan-helpers.ts';
 import { holdForBuild } from './plan-build-wait.ts';
 import { renderChanges } from './plan-render.ts';
-import type { Plan, PlanFacts, Trigger } from './plan-types.ts';
+import type { FolderRecord } from './folder-record.ts';
+import type { Plan, PlanFacts, PlannedState, Trigger } from './plan-types.ts';
 import type { ServiceConfig } from './config-types.ts';
 import { touchesPaths } from './touches-paths.ts';
 
@@ -36,7 +37,7 @@ export function planSync(facts: PlanFacts, service: ServiceConfig, trigger: Sync
   }
   const standing = forced ? null : standingRecord(facts, trigger);
   if (standing) {
-    return skip(standingReason(standing), 'unchanged', standing.action === 'manual' || standing.action === 'rollback' ? 'rolled-back' : 'skipped', { standing });
+    return skip(standingReason(standing), 'unchanged', standingState(standing), { standing });
   }
   if (decision.kind === 'destroy') return destroy(facts, trigger, decision.reason);
   if (app === null) return skip('the repository is not registered in previewd.yaml', 'refused', 'skipped');
@@ -70,6 +71,12 @@ export function planSync(facts: PlanFacts, service: ServiceConfig, trigger: Sync
     meta: commitMeta(facts, trigger, exists ? 'update' : 'create', { sha: pr.headSha, id: rendered.preview.id }),
     leavesLine: !exists, firstReport: !exists && trigger.cause === 'pull_request.opened',
   };
+}
+
+// What the PR hears while a commit's word stands: the environment is as that commit left it.
+function standingState(record: FolderRecord): PlannedState {
+  if (record.action === 'manual' || record.action === 'rollback') return 'rolled-back';
+  return record.action === 'destroy' || record.action === 'expire' ? 'destroyed' : 'skipped';
 }
 
 /** Removes the folder in one commit; the app's first waiting PR may then take the slot. */

@@ -105,6 +105,12 @@ export interface GitOpsStore {
   /** The environment's commits, newest first (`git log --first-parent -- <folder>`), from the tip or `from`. */
   history(env: EnvRef, options?: { limit?: number; from?: string | null; maxCommits?: number }): Promise<HistoryRecord[]>;
   /**
+   * Whether a commit of the branch (the newest few thousand, and every one since) carries
+   * `Preview-Delivery: delivery`: an event previewd applied before. Each commit is read once, so asking
+   * this for every new PR costs what a history walk would cost once.
+   */
+  hasDelivery(delivery: string): Promise<boolean>;
+  /**
    * Whether `revision` (e.g. what Argo CD synced) is `commit` or a descendant of it: other
    * environments' commits move the branch on. Fetches once when the revision is unknown locally;
    * null when it is still unknown.

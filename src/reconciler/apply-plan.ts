@@ -1,5 +1,6 @@
 import type { ActionOutcome } from '../domain/action-outcome.ts';
 import { envFolder } from '../domain/environment.ts';
+import { SLOT_FREED } from '../domain/plan-helpers.ts';
 import type { Plan, PlanFacts } from '../domain/plan-types.ts';
 import { completePreviewJson } from '../domain/read-preview-json.ts';
 import type { PreviewStatus } from './preview-status-book.ts';
@@ -62,7 +63,7 @@ export async function applyPlan(deps: ReconcileDeps, hooks: ApplyHooks, facts: P
       const next = plan.freesSlotOf === null ? undefined : deps.waiting.first(plan.freesSlotOf);
       if (next) {
         deps.waiting.leave(next.env);
-        deps.enqueue({ env: next.env, items: [{ ...next.sync, cause: 'slot-freed' }] });
+        deps.enqueue({ env: next.env, items: [{ ...next.sync, cause: SLOT_FREED }] });
       }
       return { status: 'committed', commit: result.commit, message: `${plan.meta.action}: committed ${result.commit.slice(0, 7)}` };
     }

@@ -5,8 +5,8 @@ import { envLabel, type EnvRef } from '../domain/environment.ts';
 import { appFinder, findApp } from '../domain/find-app.ts';
 import { loadPreviewConfig } from '../domain/load-config.ts';
 import { hasWriteAccess } from '../domain/may-run-commands.ts';
-import { defaultRollbackTarget, isSticky } from '../domain/plan-helpers.ts';
-import type { PlanFacts, Trigger } from '../domain/plan-types.ts';
+import { defaultRollbackTarget, isSticky, standsOnlyOnRedelivery } from '../domain/plan-helpers.ts';
+import { plan, type Plan, type PlanFacts, type Trigger } from '../domain/plan.ts';
 import type { PullRequestSnapshot } from '../domain/pull-request.ts';
 import { readPreviewJson } from '../domain/read-preview-json.ts';
 import { gatherBuild } from './gather-build.ts';
@@ -88,6 +88,31 @@ async function folderRecords(deps: ReconcileDeps, env: EnvRef, item: WorkItem, a
   return deps.store.history(env, { limit: RECORDS, maxCommits: LOOKBACK, ...from });
 }
 
+// A PR event for a folder that does not exist is planned first without the folder's history: for a
+// new PR the walk would go the whole look-back for nothing, 500 times in a burst of 500 new PRs.
+function historyDeferred(item: WorkItem, current: PlanFacts['current']): boolean {
+  return item.kind === 'sync' && item.override && current === null;
+}
+
+/**
+ * The plan for the gathered facts. When the folder does not exist and the plan would make it again, a
+ * destroy, an expiry or a person's removal in its history may stand in the way (DESIGN.md: redeliveries
+ * never overwrite them) — of an event previewd applied before it, or of a push of the sha deployed
+ * before it: only then is the history read into the facts and the plan made again. A PR's opening
+ * (or an item let out of the waiting line) whose delivery is on no commit — every new PR — is neither:
+ * the plan would say the same with it.
+ */
+export async function planGathered(deps: ReconcileDeps, facts: PlanFacts, item: WorkItem, at: string | null): Promise<Plan> {
+  const trigger = triggerOf(item);
+  const first = plan(facts, trigger);
+  if (!historyDeferred(item, facts.current) || item.kind !== 'sync' || !['commit', 'wait', 'hold'].includes(first.kind)) return first;
+  const applied = item.delivery !== undefined && (await deps.store.hasDelivery(item.delivery));
+  if (!applied && standsOnlyOnRedelivery(item.cause)) return first;
+  // Into the facts themselves: the plan is applied with the facts it was made on.
+  facts.records = await folderRecords(deps, facts.env, item, at);
+  return plan(facts, trigger);
+}
+
 /**
  * Everything the plan needs about one environment, from the GitOps tip `at` (the caller has fetched
  * when the view may be stale, and commits only if the folder is still as it is there), GitHub and the
@@ -100,10 +125,7 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
   const app = service.ok ? findApp(service.value, env.owner, env.repo) : null;
   const current = await deps.store.readEnvironment(env, at ?? undefined);
   const read = readPreviewJson(current?.get('preview.json') ?? null, deps.validators.previewJson);
-  // A push, reopen or close for a folder that does not exist needs no history (nothing stands in its
-  // way but a destroy or a revert, and it is newer than those); for a new environment the walk would
-  // go the whole look-back for nothing, 200 times in a burst of 200 new PRs.
-  const records = item.kind === 'sync' && item.override && current === null ? [] : await folderRecords(deps, env, item, at);
+  const records = historyDeferred(item, current) ? [] : await folderRecords(deps, env, item, at);
   const pull = item.kind === 'sync' ? item.snapshot : await pullForAction(deps, env, item);
   const ctx = installation(item);
   const facts: PlanFacts = {

@@ -3,9 +3,9 @@ import { envLabel } from '../domain/environment.ts';
 import { mayRunCommands } from '../domain/may-run-commands.ts';
 import { notAllowedReason, repoAllowed } from '../domain/repo-allowed.ts';
 import { previewCommandHelp } from '../domain/parse-preview-command.ts';
-import { plan, type Plan } from '../domain/plan.ts';
+import type { Plan } from '../domain/plan.ts';
 import { applyPlan } from './apply-plan.ts';
-import { gatherFacts, replayedAsItIsNow, triggerOf } from './gather-facts.ts';
+import { gatherFacts, planGathered, replayedAsItIsNow } from './gather-facts.ts';
 import type { ReconcileDeps, ReconcileLogger } from './reconcile-deps.ts';
 import type { ActionItem, ReconcileRequest, WorkItem } from './reconcile-request.ts';
 
@@ -62,7 +62,7 @@ async function step(deps: ReconcileDeps, req: ReconcileRequest, item: WorkItem, 
     try {
       const basedOn = await deps.store.head();
       const facts = await gatherFacts(deps, req.env, asked, slotLocks, basedOn);
-      const decided = plan(facts, triggerOf(asked));
+      const decided = await planGathered(deps, facts, asked, basedOn);
       releaseBuild(deps, req.env, item, decided);
       const outcome = await applyPlan(deps, deps.hooks, facts, asked, decided, log, basedOn);
       if (outcome.status === 'moved') {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RevertTargetError } from '../../src/adapters/git/errors.ts';
 import type { IsomorphicGitStore } from '../../src/adapters/git/isomorphic-git-store.ts';
@@ -88,5 +89,25 @@ describe('GitOps store: history and rollback', () => {
     assert.deepEqual(list.map((e) => e.folder).sort(), ['previews/acme/api/pr-1', 'previews/acme/shop/pr-42']);
     assert.equal(await store.readFile('README.md'), '# GitOps\n');
     assert.equal(await store.readFile('nope.yaml'), null);
+  });
+
+  test('hasDelivery knows the Preview-Delivery of every commit: old ones, new ones, and those another clone pushed', async () => {
+    const web = { owner: 'acme', repo: 'web', pr: 3 };
+    assert.equal(await store.hasDelivery(`delivery-${sha(2).slice(0, 8)}`), true, 'a commit from before the first question');
+    assert.equal(await store.hasDelivery('d-1'), true, 'the rollback\'s');
+    assert.equal(await store.hasDelivery('never-delivered'), false);
+    await store.commit({ ...deploy(web, sha(3), 'create'), meta: { action: 'create', sha: sha(3), actor: 'octocat', delivery: 'web-open' } });
+    assert.equal(await store.hasDelivery('web-open'), true, 'a local commit, not yet pushed');
+    const other = await openStore(remote, { clone: join(remote.tmp, 'other-clone.git') });
+    const docs = { owner: 'acme', repo: 'docs', pr: 5 };
+    await other.commit({ ...deploy(docs, sha(4), 'create'), meta: { action: 'create', sha: sha(4), actor: 'octocat', delivery: 'docs-open' } });
+    await other.publish();
+    await remote.humanCommit({ 'README.md': '# GitOps, by hand\n' }, 'A commit without trailers');
+    assert.equal(await store.hasDelivery('docs-open'), false, 'not fetched yet');
+    const published = await store.publish();
+    assert.deepEqual([published.conflicts, published.published.map((p) => p.subject)], [[], ['preview(acme/web#3): create at aaaaaaa']]);
+    assert.equal(await store.hasDelivery('docs-open'), true, 'fetched by the publish');
+    assert.equal(await store.hasDelivery('web-open'), true, 'its own commit, replayed on the new tip');
+    assert.equal(await store.hasDelivery('never-delivered'), false);
   });
 });

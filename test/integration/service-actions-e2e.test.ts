@@ -141,10 +141,10 @@ describe('the service end to end: sleep, wake, rollback, redeploy, a broken prev
     offsetMs = 0;
   });
 
-  // Known defect, left open (issue 10): reading the destroy for a missing folder made it stand, but it then
-  // also stood against a PR that GitHub says is open again (the recorded examples' reopen), so the fix was
-  // taken back. The destroy must stand only against a redelivery of the push it removed.
-  test('a push delivered again after /preview destroy does not recreate the environment', { todo: 'a destroy that stands against a redelivery but not a reopen' }, async () => {
+  // DESIGN.md: a redelivery never overwrites previewd's destroy; a newer trigger (a new push, a reopen,
+  // a command) makes the environment again. GitHub delivers an event again under its X-GitHub-Delivery:
+  // within one process the delivery log drops it, after a restart the folder's history must.
+  test('a push delivered again after /preview destroy does not recreate the environment', { timeout: 60_000 }, async () => {
     await push(2, 5, 'opened', 'open-2');
     assert.equal((await preview(2))?.sha, sha(5));
     await command(2, '/preview preserve 2h');
@@ -153,14 +153,44 @@ describe('the service end to end: sleep, wake, rollback, redeploy, a broken prev
     await command(2, '/preview destroy');
     assert.equal(await preview(2), null);
     const head = await f.remote.remoteHead();
-    await push(2, 5, 'opened', 'open-2-redelivered');
-    await push(2, 5, 'synchronize', 'sync-2-redelivered');
-    assert.equal(await f.remote.remoteHead(), head, 'no commit');
+    const again = await f.deliver('pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr: 2, sha: sha(5), action: 'opened', branch: 'feature' }), { delivery: 'open-2' });
+    assert.deepEqual(await again.json(), { accepted: false, reason: 'duplicate delivery' });
+    await f.restart();
+    await push(2, 5, 'opened', 'open-2');
+    assert.equal(await f.remote.remoteHead(), head, 'no commit for the opened delivered again after a restart');
+    const status = f.reconciler.statuses.get(pr2);
+    assert.equal(status?.state, 'destroyed', JSON.stringify(status));
+    assert.match(status?.reason ?? '', /^destroyed by maintainer in [0-9a-f]{7}: an event from before does not bring it back; a new push, a reopen or \/preview redeploy does$/);
+    await push(2, 5, 'synchronize', 'sync-2-same-sha');
+    assert.equal(await f.remote.remoteHead(), head, 'no commit for a push of the sha it ran');
     assert.equal(await preview(2), null);
-    assert.equal(f.reconciler.statuses.get(pr2)?.state, 'skipped');
+    assert.equal(f.reconciler.statuses.get(pr2)?.state, 'destroyed');
     // A new push is a newer trigger: it deploys again.
     await push(2, 6, 'synchronize');
     assert.equal((await preview(2))?.sha, sha(6));
+    assert.match(await lastSubject(2), /^preview\(demo\/app#2\): create at /);
+    github.assertNoViolations();
+  });
+
+  test('after /preview destroy, reopening the pull request or /preview redeploy makes the environment again', { timeout: 60_000 }, async () => {
+    await command(2, '/preview destroy');
+    assert.equal(await preview(2), null);
+    // Closed, then reopened at the same head: the reopen is newer than the destroy.
+    github.repo('demo/app').setPull(2, { state: 'closed', headSha: sha(6), headRef: 'feature' });
+    const closed = await f.deliver('pull_request', pullRequestPayload({ owner: 'demo', repo: 'app', pr: 2, sha: sha(6), action: 'closed', branch: 'feature' }));
+    assert.equal(closed.status, 202);
+    await f.reconciler.idle();
+    assert.equal(await preview(2), null);
+    await push(2, 6, 'reopened', 'reopen-2');
+    assert.equal((await preview(2))?.sha, sha(6), 'the reopen makes it again');
+    assert.equal(f.reconciler.statuses.get(pr2)?.state, 'committed');
+    // Destroyed again, then asked for again by a maintainer.
+    await command(2, '/preview destroy');
+    assert.equal(await preview(2), null);
+    const redeploy = await command(2, '/preview redeploy');
+    assert.equal((await preview(2))?.sha, sha(6), '/preview redeploy makes it again');
+    assert.deepEqual(reactions(redeploy), ['eyes', '+1']);
+    github.assertNoViolations();
   });
 
   test('every kind of commit previewd made parses with git interpret-trailers --parse', async () => {

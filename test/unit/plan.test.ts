@@ -28,8 +28,8 @@ before(async () => {
   validators = createConfigValidators(assets.schemas);
 });
 
-function record(action: FolderRecord['action'], sha: string | null, commit: string, author = 'previewd'): FolderRecord {
-  return { commit: commit.padEnd(40, '0'), action, subject: action, sha, actor: author, delivery: null, author: { name: author, email: 'x@example.com' }, time: NOW.toISOString(), removed: action === 'destroy' };
+function record(action: FolderRecord['action'], sha: string | null, commit: string, author = 'previewd', delivery: string | null = null): FolderRecord {
+  return { commit: commit.padEnd(40, '0'), action, subject: action, sha, actor: author, delivery, author: { name: author, email: 'x@example.com' }, time: NOW.toISOString(), removed: action === 'destroy' || action === 'expire' };
 }
 
 interface Row {
@@ -96,6 +96,9 @@ function shape(p: Plan): string {
 }
 
 const human = [record('manual', null, 'h'), record('update', A, 'u'), record('create', A, 'c')];
+// The folder's history after `/preview destroy` by bob: the PR's opened (delivery open-7) made it at A.
+const destroyed = [record('destroy', A, 'd', 'bob', 'comment-9'), record('preserve', A, 'p', 'bob', 'comment-8'), record('create', A, 'c', 'alice', 'open-7')];
+const atA = { ...PR, headSha: A };
 const PATHS = 'paths: ["src/**"]\n';
 const table: Array<[string, Row, string, RegExp?]> = [
   ['a new PR of a registered repository is created', {}, 'commit:create'],
@@ -123,6 +126,17 @@ const table: Array<[string, Row, string, RegExp?]> = [
   ['a human commit stands against a redelivery of the push it undid', { exists: { sha: A }, records: human, pr: { headSha: A }, trigger: { snapshot: { ...PR, headSha: A } } }, 'skip:rolled-back'],
   ['a newer push deploys over a human commit', { exists: { sha: A }, records: human }, 'commit:update'],
   ['a redelivered close of a restored environment leaves it standing', { pr: { state: 'closed', headSha: A }, exists: { sha: A }, records: human, trigger: { snapshot: { ...PR, state: 'closed', headSha: A }, cause: 'pull_request.closed' } }, 'skip:rolled-back'],
+  ['a human commit stands against an event applied before it, delivered again', { exists: { sha: A }, records: [record('manual', null, 'h'), record('update', A, 'u', 'alice', 'push-8'), record('create', B, 'c', 'alice', 'open-7')], trigger: { cause: 'pull_request.opened', delivery: 'open-7' } }, 'skip:rolled-back'],
+  ['after /preview destroy, the opened it had applied, delivered again, does not make it again', { records: destroyed, trigger: { cause: 'pull_request.opened', delivery: 'open-7', snapshot: atA } }, 'skip:destroyed', /^destroyed by bob in d000000: an event from before does not bring it back/],
+  ['after /preview destroy, a push of the sha it ran does not make it again', { records: destroyed, trigger: { delivery: 'sync-7', snapshot: atA } }, 'skip:destroyed'],
+  ['after /preview destroy, a resync does not make it again', { records: destroyed, trigger: { override: false, cause: 'resync', snapshot: atA } }, 'skip:destroyed'],
+  ['after /preview destroy, a redelivery takes no place in line', { records: destroyed, running: 20, trigger: { cause: 'pull_request.opened', delivery: 'open-7', snapshot: atA } }, 'skip:destroyed'],
+  ['after /preview destroy, a reopen makes it again', { records: destroyed, trigger: { cause: 'pull_request.reopened', delivery: 'reopen-7', snapshot: atA } }, 'commit:create'],
+  ['after /preview destroy, a reopen let out of the waiting line makes it again', { records: destroyed, trigger: { cause: 'slot-freed', delivery: 'reopen-7', snapshot: atA } }, 'commit:create'],
+  ['after a destroy, an opened GitHub sent anew makes it again (the recorded examples: closed, then opened)', { records: destroyed, trigger: { cause: 'pull_request.opened', delivery: 'open-7-anew', snapshot: atA } }, 'commit:create'],
+  ['after /preview destroy, a new push makes it again', { records: destroyed, trigger: { delivery: 'sync-8' } }, 'commit:create'],
+  ['after /preview destroy, /preview redeploy makes it again', { records: destroyed, trigger: { kind: 'action', action: { kind: 'redeploy' }, actor: 'bob', cause: 'comment' } }, 'commit:create'],
+  ['after an expiry, the opened it had applied, delivered again, does not make it again', { records: [record('expire', A, 'e'), record('create', A, 'c', 'alice', 'open-7')], trigger: { cause: 'pull_request.opened', delivery: 'open-7', snapshot: atA } }, 'skip:destroyed', /^expired/],
   ['a command wins over a human commit', { exists: { sha: A }, records: human, trigger: { kind: 'action', action: { kind: 'sleep' }, actor: 'bob', cause: 'comment' } }, 'commit:sleep'],
   ['a push while sleeping updates and stays asleep', { exists: { sha: A, patch: { sleeping: true } } }, 'commit:update'],
   ['/preview wake brings a sleeping env back', { exists: { sha: A, patch: { sleeping: true } }, trigger: { kind: 'action', action: { kind: 'wake' }, actor: 'bob', cause: 'comment' } }, 'commit:wake'],

@@ -116,6 +116,7 @@ export async function openHealingStore(options: IsomorphicGitStoreOptions): Prom
     readEnvironment: guarded('readEnvironment'),
     readFile: guarded('readFile'),
     history: guarded('history'),
+    hasDelivery: guarded('hasDelivery'),
     contains: guarded('contains'),
     head: guarded('head'),
     pendingCount: guarded('pendingCount'),

@@ -6,6 +6,7 @@ import type { ChangeSet, CommitResult, EnvConflict, GitOpsStore, PublishedCommit
 import { editsForEnv } from './change-paths.ts';
 import { envOfMessage, unpublishedChain } from './chain.ts';
 import { containsCommit } from './contains-commit.ts';
+import { createDeliveryIndex } from './delivery-index.ts';
 import { PublishContentionError, StoreStateError } from './errors.ts';
 import { folderHistory } from './history.ts';
 import { landedPrefix } from './landed-prefix.ts';
@@ -82,6 +83,9 @@ function readOnlyView(store: IsomorphicGitStore, published: string | null): Isom
   };
 }
 
+// How far back the first question about a delivery looks: as far as the reconciler reads a folder's history.
+const DELIVERY_LOOKBACK = 2000;
+
 function nothing(): PublishResult {
   return { published: [], conflicts: [], retries: 0 };
 }
@@ -103,6 +107,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
   let tip: string | null = options.discardUnpublished ? null : await readRef(ctx, repo.localRef);
   let base: string | null = options.discardUnpublished ? null : await readRef(ctx, repo.baseRef);
   let queuedPublish: Promise<PublishResult> | null = null;
+  const deliveries = createDeliveryIndex(ctx, DELIVERY_LOOKBACK);
   // previewd's commits found on the remote after a fetch (their push's answer was lost): reported as
   // published by the next publish, whoever did the fetch.
   let landed: PublishedCommit[] = [];
@@ -129,6 +134,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       fs: ctx.fs, gitdir: ctx.gitdir,
       commit: { message: buildCommitMessage(env, meta), tree, parent: tip === null ? [] : [tip], author: who, committer: who },
     });
+    deliveries.made(commit, tip, meta.delivery);
     await setState(commit, base);
     return { status: 'committed', commit, env };
   }
@@ -244,6 +250,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       return Buffer.from(blob).toString('utf8');
     },
     history: (env, opts) => folderHistory(ctx, opts?.from === undefined ? tip : opts.from, envFolder(env), opts?.limit ?? Number.POSITIVE_INFINITY, opts?.maxCommits),
+    hasDelivery: (delivery) => deliveries.has(tip, delivery),
     async contains(revision, commit) {
       const known = await containsCommit(ctx, revision, commit);
       if (known !== null || options.readOnly) return known;
