@@ -13,6 +13,7 @@ import { createFakeGitHub, type FakeGitHub } from './fake-github.ts';
 import { createFakeKube, type FakeKube } from './fake-kube.ts';
 import { freePort } from './free-port.ts';
 import { createGitOpsRemote, type GitOpsRemote } from './gitops-remote.ts';
+import { pollDelay } from './poll-delay.ts';
 import { SECRET } from './service-fixture.ts';
 import { skeletonFiles } from './skeleton-files.ts';
 import { githubHeaders, type Json } from './webhook-examples.ts';
@@ -99,10 +100,11 @@ export async function startFeedbackFixture(options: FeedbackFixtureOptions = {})
     async until(what, check, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        const looked = Date.now();
         const value = await check();
         if (value !== undefined && value !== false) return value;
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 25));
+        await new Promise((r) => setTimeout(r, pollDelay(Date.now() - looked)));
       }
     },
     async close() {

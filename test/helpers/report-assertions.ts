@@ -5,6 +5,7 @@ import { deploymentStateFor } from '../../src/domain/report-calls.ts';
 import type { FakeGitHub } from './fake-github.ts';
 import { git } from './git-cli.ts';
 import type { GitOpsRemote } from './gitops-remote.ts';
+import { pollDelay } from './poll-delay.ts';
 import { deliverTo } from './previewd-process.ts';
 import { pullRequestPayload } from './webhook-examples.ts';
 
@@ -21,12 +22,14 @@ export async function deliverOpened(url: string, secret: string, prs: readonly n
   }
 }
 
-/** Polls `check` every 250 ms until it holds; fails after `ms` with the end of the process log. */
+/** Polls `check` until it holds (paced by what each look costs); fails after `ms` with the end of the process log. */
 export async function until(what: string, check: () => Promise<boolean> | boolean, ms: number, log: () => string): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!(await check())) {
+  for (;;) {
+    const looked = Date.now();
+    if (await check()) return;
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}:\n${log().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, pollDelay(Date.now() - looked)));
   }
 }
 

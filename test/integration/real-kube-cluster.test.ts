@@ -141,52 +141,57 @@ describe('the cluster adapter against a real API server', { skip }, () => {
     await argo.remove('api-pr-2-acme');
   });
 
-  it('relists on the 410 an etcd compaction causes (--watch-cache=false), announcing the current set again', async () => {
-    await kube.stopServer();
-    await kube.startServer({ watchCache: false });
-    await argo.create(app('a'));
-    await argo.create(app('b'));
-    // The server ends each watch after 2 s; the adapter then watches again from its resourceVersion.
-    const a = adapter({ watchTimeoutSeconds: 2, backoff: { baseMs: 100, maxMs: 400 } });
-    a.cluster.start((event) => a.events.push(event));
-    await a.until('synced', () => a.cluster.synced());
-    const listedOnce = a.events.length;
-    // A change the adapter does not see (not labelled) moves etcd past its resourceVersion; compact there.
-    // Two writes: a watch from rv starts at rv + 1, which a compaction at rv + 1 still keeps.
-    await argo.create({ ...app('elsewhere'), metadata: { name: 'elsewhere', labels: { team: 'x' } } });
-    await argo.setStatus('elsewhere', status('Healthy'));
-    await kube.compact();
-    await a.until('the relist', () => a.infos.includes('the Argo CD watch expired (410); relisting') && a.events.length >= listedOnce + 2, 30_000);
-    assert.deepEqual(a.events.slice(listedOnce, listedOnce + 2).map(summary).sort(), ['upsert a -', 'upsert b -'], 'the relist announces the current set again');
-    await a.until('synced again', () => a.cluster.synced());
-    await argo.setStatus('b', status('Healthy'));
-    await a.until('the next change', () => a.cluster.get('b')?.status?.health?.status === 'Healthy');
-    await a.cluster.stop();
-    for (const name of ['a', 'b', 'elsewhere']) await argo.remove(name);
-    await kube.stopServer();
-    await kube.startServer();
-  });
+  // Both tests below need etcd's compaction to reach the watch: one restart without the watch cache for
+  // the two of them (each start of the API server costs seconds of CPU), and one back to the default after.
+  describe('with --watch-cache=false', () => {
+    before(async () => {
+      await kube.stopServer();
+      await kube.startServer({ watchCache: false });
+    });
+    after(async () => {
+      await kube.stopServer();
+      await kube.startServer();
+    });
 
-  it('lists again when a watch from exactly the compacted revision gets etcd\'s 500 "PrevKv=nil" each time (--watch-cache=false)', async () => {
-    await kube.stopServer();
-    await kube.startServer({ watchCache: false });
-    await argo.create(app('p'));
-    await argo.create({ ...app('elsewhere-p'), metadata: { name: 'elsewhere-p', labels: { team: 'x' } } });
-    const a = adapter({ watchTimeoutSeconds: 2, backoff: { baseMs: 100, maxMs: 400 } });
-    a.cluster.start((event) => a.events.push(event));
-    await a.until('synced', () => a.cluster.synced());
-    // One change the adapter does not see moves etcd to rv + 1; compacted there, the next watch from rv
-    // starts at exactly the compacted revision, whose previous value etcd no longer has.
-    await argo.setStatus('elsewhere-p', status('Healthy'));
-    await kube.compact();
-    await a.until('the server error', () => a.warnings.some((w) => /PrevKv=nil/.test(String(w.err))), 30_000);
-    await argo.setStatus('p', status('Degraded'));
-    await a.until('the change after it, through a new list', () => a.cluster.get('p')?.status?.health?.status === 'Degraded', 30_000);
-    await a.until('synced again', () => a.cluster.synced());
-    await a.cluster.stop();
-    for (const name of ['p', 'elsewhere-p']) await argo.remove(name);
-    await kube.stopServer();
-    await kube.startServer();
+    it('relists on the 410 an etcd compaction causes (--watch-cache=false), announcing the current set again', async () => {
+      await argo.create(app('a'));
+      await argo.create(app('b'));
+      // The server ends each watch after 2 s; the adapter then watches again from its resourceVersion.
+      const a = adapter({ watchTimeoutSeconds: 2, backoff: { baseMs: 100, maxMs: 400 } });
+      a.cluster.start((event) => a.events.push(event));
+      await a.until('synced', () => a.cluster.synced());
+      const listedOnce = a.events.length;
+      // A change the adapter does not see (not labelled) moves etcd past its resourceVersion; compact there.
+      // Two writes: a watch from rv starts at rv + 1, which a compaction at rv + 1 still keeps.
+      await argo.create({ ...app('elsewhere'), metadata: { name: 'elsewhere', labels: { team: 'x' } } });
+      await argo.setStatus('elsewhere', status('Healthy'));
+      await kube.compact();
+      await a.until('the relist', () => a.infos.includes('the Argo CD watch expired (410); relisting') && a.events.length >= listedOnce + 2, 30_000);
+      assert.deepEqual(a.events.slice(listedOnce, listedOnce + 2).map(summary).sort(), ['upsert a -', 'upsert b -'], 'the relist announces the current set again');
+      await a.until('synced again', () => a.cluster.synced());
+      await argo.setStatus('b', status('Healthy'));
+      await a.until('the next change', () => a.cluster.get('b')?.status?.health?.status === 'Healthy');
+      await a.cluster.stop();
+      for (const name of ['a', 'b', 'elsewhere']) await argo.remove(name);
+    });
+
+    it('lists again when a watch from exactly the compacted revision gets etcd\'s 500 "PrevKv=nil" each time (--watch-cache=false)', async () => {
+      await argo.create(app('p'));
+      await argo.create({ ...app('elsewhere-p'), metadata: { name: 'elsewhere-p', labels: { team: 'x' } } });
+      const a = adapter({ watchTimeoutSeconds: 2, backoff: { baseMs: 100, maxMs: 400 } });
+      a.cluster.start((event) => a.events.push(event));
+      await a.until('synced', () => a.cluster.synced());
+      // One change the adapter does not see moves etcd to rv + 1; compacted there, the next watch from rv
+      // starts at exactly the compacted revision, whose previous value etcd no longer has.
+      await argo.setStatus('elsewhere-p', status('Healthy'));
+      await kube.compact();
+      await a.until('the server error', () => a.warnings.some((w) => /PrevKv=nil/.test(String(w.err))), 30_000);
+      await argo.setStatus('p', status('Degraded'));
+      await a.until('the change after it, through a new list', () => a.cluster.get('p')?.status?.health?.status === 'Degraded', 30_000);
+      await a.until('synced again', () => a.cluster.synced());
+      await a.cluster.stop();
+      for (const name of ['p', 'elsewhere-p']) await argo.remove(name);
+    });
   });
 
   it('survives the API server killed for 20 s: unsynced during the outage, short retries, no configuration advice, the change after it seen', async () => {

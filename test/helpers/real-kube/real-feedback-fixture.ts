@@ -11,6 +11,7 @@ import { GITHUB_TOKEN } from '../feedback-fixture.ts';
 import { createFakeGitHub, type FakeGitHub } from '../fake-github.ts';
 import { freePort } from '../free-port.ts';
 import { createGitOpsRemote, type GitOpsRemote } from '../gitops-remote.ts';
+import { pollDelay } from '../poll-delay.ts';
 import type { RealKube } from '../real-kube.ts';
 import { SECRET } from '../service-fixture.ts';
 import { skeletonFiles } from '../skeleton-files.ts';
@@ -62,10 +63,11 @@ export async function startRealFeedbackFixture(kube: RealKube, options: { report
     async until(what, check, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        const looked = Date.now();
         const value = await check();
         if (value !== undefined && value !== false) return value;
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 25));
+        await new Promise((r) => setTimeout(r, pollDelay(Date.now() - looked)));
       }
     },
     async close() {
