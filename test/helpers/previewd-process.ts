@@ -20,7 +20,7 @@ export interface PreviewdProcess {
 }
 
 /** Spawns `previewd serve` with exactly `env` (plus PATH and HOME) and waits until it listens (bounded). */
-export async function startPreviewdProcess(env: Record<string, string>, cwd: string, timeoutMs = 30_000): Promise<PreviewdProcess> {
+export async function startPreviewdProcess(env: Record<string, string>, cwd: string, timeoutMs = 90_000): Promise<PreviewdProcess> {
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), RUN, 'serve'], {
     cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
