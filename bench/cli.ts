@@ -19,17 +19,21 @@ interface Sample {
   wallMs: number;
 }
 
-/** One run of `argv` under /usr/bin/time; throws unless it exits 0. */
+/**
+ * One run of `argv` under /usr/bin/time; throws unless it exits 0. CPU from time(1) (10 ms steps);
+ * wall time from this process's clock, since time(1)'s is in 10 ms steps too and git log -1 is below.
+ */
 function measure(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Sample> {
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', ['-f', '@@%e %U %S', ...argv], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      const m = /@@([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
+      const m = /@@[\d.]+ ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
       if (code !== 0 || !m) return reject(new Error(`${argv.join(' ')} failed (${String(code)}): ${stderr.slice(-2000)}`));
-      resolve({ wallMs: Number(m[1]) * 1000, cpuMs: (Number(m[2]) + Number(m[3])) * 1000 });
+      resolve({ wallMs: performance.now() - started, cpuMs: (Number(m[1]) + Number(m[2])) * 1000 });
     });
   });
 }
@@ -60,6 +64,8 @@ export async function benchCli(): Promise<void> {
     const label = `${first.owner}/${first.repo}#${first.pr}`;
     const figures: Array<[string, string[], string, NodeJS.ProcessEnv]> = [
       ['git log -1 (baseline)', ['git', 'log', '-1', '--format=%H'], gitops, env],
+      // The runtime's own floor: what any Node CLI costs before it does anything.
+      ['node -e 0 (the runtime alone)', [process.execPath, '-e', '0'], tmp, env],
       ['previewd --help', [process.execPath, bin, '--help'], tmp, env],
       ['previewd list', [process.execPath, bin, 'list'], tmp, env],
       [`previewd list (${SMALL} environments)`, [process.execPath, bin, 'list'], tmp, smallEnv],
@@ -78,7 +84,7 @@ export async function benchCli(): Promise<void> {
       const list = samples.get(name) ?? [];
       const cpu = median(list.map((s) => s.cpuMs));
       const wall = median(list.map((s) => s.wallMs));
-      return { name, cpu_ms: round(cpu, 0), wall_ms: round(wall, 0), ratio: round(wall / Math.max(baseline, 1), 1) };
+      return { name, cpu_ms: round(cpu, 0), wall_ms: round(wall, 1), ratio: round(wall / baseline, 1) };
     });
     console.log(`\ncli: ${envs.length} environments (and one list of ${SMALL}), medians of ${ROUNDS} rounds (process CPU = user + system, in 10 ms steps; × git = wall time / git log -1's)\n`);
     console.log(`${'command'.padEnd(38)} ${'cpu ms'.padStart(8)} ${'wall ms'.padStart(8)} ${'wall × git'.padStart(7)}`);
