@@ -90,6 +90,9 @@ describe('the PR reporter and its debt', () => {
     assert.deepEqual(debt.owed().map((o) => o.pr), [1]);
     assert.equal(await r.close(10_000), 0);
     assert.deepEqual(debt.owed(), []);
+    // The file says so too, once its writer is done (and the temp folder is removed only after it).
+    await debt.flush();
+    assert.deepEqual(JSON.parse(await readFile(reportDebtPath(dir), 'utf8')), { owed: [] });
   }));
 
   test('a close whose budget runs out returns how many PRs are still owed, and they stay in the record', () => inTemp(async (dir) => {
