@@ -57,7 +57,7 @@ interface Figure {
   figure: string;
   url: string;
   /** Done before each request, outside its time. */
-  before?: (round: number) => void;
+  before?: (round: number) => void | Promise<void>;
   /** Checked on every answer: the bench measures the page it says it does. */
   check?: (body: Buffer, round: number) => void;
   wallMs: number[];
@@ -68,7 +68,7 @@ interface Figure {
 // One request: wall time, and this process's CPU time (server and client alike: both are in it), which
 // other jobs on the machine disturb far less than the wall clock.
 async function request(f: Figure, round: number, url = f.url): Promise<void> {
-  f.before?.(round);
+  await f.before?.(round);
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const res = await fetch(url);
@@ -144,6 +144,18 @@ export async function benchDashboard(): Promise<void> {
       figure(`GET / cold (all ${COUNT} rows changed)`, `${app.url}/`, {
         before: (round) => envs.forEach((env, i) => statuses.set(status(env, i, round + 2000))),
         check: (body, round) => expect(shows(body, `Change number ${COUNT - 1} (round ${round + 2000})`) && rows(body) === COUNT, 'cold: the change is not on the page'),
+      }),
+      // A new tip: the memo of each folder's newest commit starts over, and every folder's history is
+      // walked again down to its last change (here, past the rounds' commits to the seed).
+      figure('GET / after a new commit on the branch', `${app.url}/`, {
+        before: async (round) => {
+          const env = envs[one(round)] as EnvRef;
+          const [kustomization, namespace, preview] = files(env, one(round) + COUNT * (round + WARMUP + 1));
+          const changes = [kustomization, namespace, preview].map((f) => ({ type: 'write' as const, path: (f as [string, string])[0], content: (f as [string, string])[1] }));
+          const result = await store.commit({ env, changes, meta: { action: 'update', sha: 'b'.repeat(40), actor: 'bench' } });
+          expect(result.status === 'committed', 'after a commit: nothing was committed');
+        },
+        check: (body) => expect(rows(body) === COUNT, 'after a commit: not every row'),
       }),
       figure('GET /?q=42 (filtered)', `${app.url}/?q=42`),
       figure('GET /api/previews (JSON)', `${app.url}/api/previews`),

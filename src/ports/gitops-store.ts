@@ -111,6 +111,12 @@ export interface GitOpsStore {
    */
   hasDelivery(delivery: string): Promise<boolean>;
   /**
+   * How many first-parent steps lead from `from` down to `ancestor` (0 when equal), or null when
+   * `ancestor` is not within `max` of them (history rewritten by a replay, a merge, a long way back):
+   * what a view of an older tip can carry over to a newer one.
+   */
+  stepsBetween(from: string, ancestor: string, max: number): Promise<number | null>;
+  /**
    * Whether `revision` (e.g. what Argo CD synced) is `commit` or a descendant of it: other
    * environments' commits move the branch on. Fetches once when the revision is unknown locally;
    * null when it is still unknown.

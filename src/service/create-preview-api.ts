@@ -12,7 +12,7 @@ import type { ReconcileRequest } from '../reconciler/reconcile-request.ts';
 import type { ChangeFeed } from './change-feed.ts';
 
 export interface PreviewApiDeps {
-  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history' | 'contains' | 'head'>;
+  store: Pick<GitOpsStore, 'listEnvironments' | 'readEnvironment' | 'history' | 'contains' | 'head' | 'stepsBetween'>;
   statuses: Pick<PreviewStatusBook, 'get'>;
   enqueue: (req: ReconcileRequest) => boolean;
   /** The live Applications (null: no cluster access). */
@@ -24,6 +24,9 @@ export interface PreviewApiDeps {
   changes?: Pick<ChangeFeed, 'subscribe'>;
 }
 
+// How far a view's memo of each folder's newest commit is carried to a newer tip (see below).
+const CARRY_STEPS = 500;
+
 /** The HTTP API's view of previewd: reads from the GitOps tree, writes through the reconciler. */
 export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
   // preview.json by folder, keyed by the folder's tree id: equal ids mean equal content, so a list reads
@@ -31,10 +34,13 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
   // GitOps tree, rebuilt by the next list; folders gone from the tree leave it.
   const previews = new Map<string, { tree: string; preview: PreviewJson | null }>();
   // Each folder's newest record (the view's `history(env, { limit: 1 })`), for one tip: a list asks it of
-  // every folder, and on a deep history each walk goes back to the folder's last change. Valid while
-  // the tip stays; a new tip starts an empty memo (a revert to equal content is a new record, so the
-  // folder's tree id alone would not do).
-  let newest: { tip: string | null; records: Map<string, ReturnType<GitOpsStore['history']>> } = { tip: null, records: new Map() };
+  // every folder, and on a deep history each walk goes back to the folder's last change. A new tip that
+  // descends from the last one (within CARRY_STEPS first-parent commits) carries the last memo over:
+  // only the commits since are walked, and a folder none of them changed keeps its record. Anything
+  // else (history rewritten, a long way on) starts an empty memo. (The folder's tree id alone would not
+  // do: a revert to equal content is a new record.)
+  type Memo = Map<string, ReturnType<GitOpsStore['history']>>;
+  let newest: { tip: string | null; records: Memo; carried: { records: Memo; steps: number } | null } = { tip: null, records: new Map(), carried: null };
   const memoStore: PreviewViewDeps['store'] = {
     contains: (revision, commit) => deps.store.contains(revision, commit),
     readEnvironment: (env, at) => deps.store.readEnvironment(env, at),
@@ -43,7 +49,12 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
       const key = `${uncheckedEnvFolder(env)}\0${opts.maxCommits ?? ''}`;
       let records = newest.records.get(key);
       if (!records) {
-        records = deps.store.history(env, opts);
+        const before = newest.carried?.records.get(key);
+        const steps = newest.carried?.steps ?? 0;
+        const tip = newest.tip;
+        records = before === undefined || tip === null
+          ? deps.store.history(env, opts)
+          : deps.store.history(env, { ...opts, from: tip, maxCommits: steps }).then((since) => (since.length > 0 ? since : before));
         newest.records.set(key, records);
         // A failed read is not remembered.
         records.catch(() => newest.records.delete(key));
@@ -53,7 +64,9 @@ export function createPreviewApi(deps: PreviewApiDeps): PreviewApi {
   };
   async function startView(): Promise<void> {
     const tip = await deps.store.head();
-    if (tip !== newest.tip || tip === null) newest = { tip, records: new Map() };
+    if (tip === newest.tip && tip !== null) return;
+    const steps = tip !== null && newest.tip !== null ? await deps.store.stepsBetween(tip, newest.tip, CARRY_STEPS) : null;
+    newest = { tip, records: new Map(), carried: steps === null ? null : { records: newest.records, steps } };
   }
   // `known`: the list read preview.json from a folder `listEnvironments` found, so the ref is checked.
   async function summary(env: EnvRef, known?: { preview: PreviewJson | null }): Promise<PreviewSummary | null> {

@@ -138,4 +138,28 @@ describe('the dashboard list serves no stale row', { timeout: 60_000 }, () => {
     assert.ok(!page.includes('data-env="acme/shop#2"'), 'the destroyed environment is gone');
     assert.match(await get('/?state=sleeping'), /No environment matches this filter/);
   });
+
+  test('the last commit of each folder after new tips: carried over when untouched, the newest when changed back to equal content', async () => {
+    const commitOf = async (env: EnvRef) => (await api.list()).find((p) => p.pr === env.pr && p.owner === env.owner && p.repo === env.repo)?.commit ?? null;
+    const one: EnvRef = { owner: 'acme', repo: 'web', pr: 11 };
+    const two: EnvRef = { owner: 'acme', repo: 'web', pr: 12 };
+    await store.commit(change(one, 40, clock));
+    const before = await commitOf(one);
+    assert.ok(before);
+    // Other folders move the tip on: this folder's last commit is still the one it had.
+    clock += 60_000;
+    await store.commit(change(two, 20, clock));
+    await store.commit(change(two, 21, clock));
+    assert.equal(await commitOf(one), before);
+    // Changed and changed back between two lists: the content is as it was, the last commit is new.
+    const original = change(one, 30, clock);
+    const away = await store.commit(original);
+    assert.equal(away.status, 'committed');
+    const back = await store.commit({ ...change(one, 31, clock), meta: { ...original.meta, sha: sha(31) } });
+    assert.equal(back.status, 'committed');
+    const again = await store.commit(original);
+    assert.equal(again.status, 'committed');
+    assert.equal(await commitOf(one), again.status === 'committed' ? again.commit : null);
+    await store.publish();
+  });
 });

@@ -117,6 +117,7 @@ export async function openHealingStore(options: IsomorphicGitStoreOptions): Prom
     readFile: guarded('readFile'),
     history: guarded('history'),
     hasDelivery: guarded('hasDelivery'),
+    stepsBetween: guarded('stepsBetween'),
     contains: guarded('contains'),
     head: guarded('head'),
     pendingCount: guarded('pendingCount'),

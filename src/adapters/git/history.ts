@@ -46,3 +46,13 @@ export async function folderHistory(ctx: RepoContext, tip: string | null, folder
   }
   return records;
 }
+
+/** First-parent steps from `from` down to `ancestor`, or null when it is not within `max` of them. */
+export async function firstParentSteps(ctx: RepoContext, from: string, ancestor: string, max: number): Promise<number | null> {
+  let oid: string | null = from;
+  for (let steps = 0; oid !== null && steps <= max; steps++) {
+    if (oid === ancestor) return steps;
+    oid = (await readCommit(ctx, oid)).parent[0] ?? null;
+  }
+  return null;
+}

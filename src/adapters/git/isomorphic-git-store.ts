@@ -8,7 +8,7 @@ import { envOfMessage, unpublishedChain } from './chain.ts';
 import { containsCommit } from './contains-commit.ts';
 import { createDeliveryIndex } from './delivery-index.ts';
 import { PublishContentionError, StoreStateError } from './errors.ts';
-import { folderHistory } from './history.ts';
+import { firstParentSteps, folderHistory } from './history.ts';
 import { landedPrefix } from './landed-prefix.ts';
 import { listEnvironments } from './list-environments.ts';
 import { newObjects } from './new-objects.ts';
@@ -251,6 +251,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
     },
     history: (env, opts) => folderHistory(ctx, opts?.from === undefined ? tip : opts.from, envFolder(env), opts?.limit ?? Number.POSITIVE_INFINITY, opts?.maxCommits),
     hasDelivery: (delivery) => deliveries.has(tip, delivery),
+    stepsBetween: (from, ancestor, max) => firstParentSteps(ctx, from, ancestor, max),
     async contains(revision, commit) {
       const known = await containsCommit(ctx, revision, commit);
       if (known !== null || options.readOnly) return known;
