@@ -3,6 +3,7 @@ import { benchCli } from './cli.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchFeedback } from './feedback.ts';
 import { benchInbox } from './inbox.ts';
+import { benchKills } from './kills.ts';
 import { benchKube } from './kube.ts';
 import { benchNewPrHistory } from './new-pr-history.ts';
 import { benchRender } from './render.ts';
@@ -11,7 +12,7 @@ import { benchResync } from './resync.ts';
 import { benchService } from './service.ts';
 import { benchStore } from './store.ts';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback, resync: benchResync, cli: benchCli, dashboard: benchDashboard, inbox: benchInbox, kube: benchKube, reports: benchReports, render: benchRender, 'new-pr-history': benchNewPrHistory };
+const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback, resync: benchResync, cli: benchCli, dashboard: benchDashboard, inbox: benchInbox, kube: benchKube, kills: benchKills, reports: benchReports, render: benchRender, 'new-pr-history': benchNewPrHistory };
 
 const [name, ...rest] = process.argv.slice(2);
 const chosen = name === undefined ? Object.keys(benches) : [name];
