@@ -26,12 +26,14 @@ const ofPreviewd = async (): Promise<AuditedRequest[]> => (await kube.audited())
 const kinds = (requests: AuditedRequest[]): string[] => [...new Set(requests.map((r) => `${r.verb} ${r.resource}${r.resource === 'applicationsets' ? `/${r.name}` : ''}`))].sort();
 const heading = (f: RealFeedbackFixture): string => f.github.repo('demo/app').comments(1)[0]?.body.split('\n')[1] ?? '';
 
-async function lifecycle(f: RealFeedbackFixture, onOpened: () => Promise<void>, onPushed: (id: string) => Promise<void>): Promise<void> {
+async function lifecycle(f: RealFeedbackFixture, onOpened: () => Promise<void>, onPushed: (id: string) => Promise<void>, onGenerated: () => Promise<void> = async () => undefined): Promise<void> {
   await f.deliver('pull_request', pullRequestPayload({ ...pr, sha: sha(1) }));
   await f.until('the commit on the remote', async () => (await f.remote.remoteFile('previews/demo/app/pr-1/preview.json'))?.includes(sha(1)));
   await onOpened();
   const [id] = await f.argo.generate();
   assert.ok(id, 'the generator made an Application');
+  // Argo CD knows its Applications when a push arrives (its informer cache): so must a fake of it.
+  await onGenerated();
   await f.argo.healthy(id, await f.argo.head(), 'https://app-1.preview.example.com');
   await f.until('a comment saying ready (the watch saw the Application)', () => /Preview ready/.test(heading(f)));
   await f.deliver('pull_request', pullRequestPayload({ ...pr, sha: sha(2), action: 'synchronize' }));
@@ -107,13 +109,12 @@ describe('previewd\'s Kubernetes permissions, from the real API server\'s audit 
           assert.equal(JSON.parse(push.body).ref, 'refs/heads/main');
           assert.equal(await f.argo.takeAppSetRefresh(), false, 'no annotation on the ApplicationSet');
         }, async (id) => {
-          await readApps();
           const push = await f.until('a push event that refreshes the Application', () => argo.received.find((p) => p.refreshedApps.includes(id)));
           assert.equal(push.status, 200, push.reason);
           const seen = await f.argo.appRefresh(id);
           assert.equal(seen.value, undefined, 'no refresh annotation');
           assert.ok(!seen.managers.includes(FIELD_MANAGER), JSON.stringify(seen.managers));
-        });
+        }, readApps);
       } finally {
         await f.close();
       }
