@@ -116,8 +116,7 @@ export async function planGathered(deps: ReconcileDeps, facts: PlanFacts, item: 
 /**
  * Everything the plan needs about one environment, from the GitOps tip `at` (the caller has fetched
  * when the view may be stale, and commits only if the folder is still as it is there), GitHub and the
- * registry. What costs a GitHub call is asked only
- * when it can matter to the plan. For a new environment of an app, the app's slot lock is taken before
+ * registry. What costs a GitHub call is asked only when it can matter to the plan. For a new environment of an app, the app's slot lock is taken before
  * its environments are counted and pushed onto `slotLocks`: the caller frees it once the plan is applied.
  */
 export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkItem, slotLocks: Array<() => void>, at: string | null): Promise<PlanFacts> {
