@@ -10,6 +10,7 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/bundle-isomorphic-git.js ./scripts/
 RUN npm run build
 # The skeleton's schema/ is a symlink to ../schema, which `previewd init` copies into a new GitOps
 # repository: copy it dereferenced (cp -L) so the image holds real files, whatever the layout.
