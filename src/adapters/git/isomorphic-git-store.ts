@@ -17,6 +17,7 @@ import { readRef, writeRef } from './refs.ts';
 import { replay } from './replay.ts';
 import { rollbackEdit } from './rollback-edit.ts';
 import { rollbackTarget } from './rollback-target.ts';
+import { packLooseObjects } from './pack-loose-objects.ts';
 import { createSerial } from './serial.ts';
 import { commitTree, entryAt, folderAt, readFolderFiles } from './tree-read.ts';
 import { editTree, type TreeEdit } from './tree-edit.ts';
@@ -51,6 +52,11 @@ export interface IsomorphicGitStoreOptions {
    * earlier run made and could not publish, instead of replaying it on top.
    */
   discardUnpublished?: boolean;
+  /**
+   * Packs the clone's loose objects after this many commits were published since the last packing
+   * (default 250, about 2,000 objects): without it the clone keeps a file per object it ever wrote.
+   */
+  packEvery?: number;
 }
 
 /** The GitOps store on isomorphic-git: commits without a working tree, publishes only new objects. */
@@ -97,6 +103,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retry = options.retry ?? { attempts: 8, baseMs: 50, maxMs: 2000 };
+  const packEvery = options.packEvery ?? 250;
   // Two locks, always taken in this order: `pushing` for what talks to the remote and moves the base
   // (a push, a fetch and the replay after it), `serial` for every change to the local refs. A commit
   // needs only `serial`, so it never waits for the network.
@@ -187,6 +194,21 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
     return result;
   }
 
+  let publishedSincePack = 0;
+  // Runs under the push lock: one packing at a time, and commits go on meanwhile (packLooseObjects).
+  // A packing that fails costs only disk space: the publish it follows has succeeded all the same.
+  async function packWhenDue(published: number): Promise<void> {
+    publishedSincePack += published;
+    if (publishedSincePack < packEvery) return;
+    publishedSincePack = 0;
+    try {
+      const packed = await packLooseObjects(ctx);
+      options.log?.info({ objects: packed }, 'packed the clone\'s loose objects');
+    } catch (err) {
+      options.log?.warn({ err }, 'could not pack the clone\'s loose objects; they stay loose until the next try');
+    }
+  }
+
   async function publishNow(): Promise<PublishResult> {
     const result = nothing();
     const origin = new Map<string, string>();
@@ -200,6 +222,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       const outcome = await transport.push(from, to, () => newObjects(ctx, chain));
       if (outcome === 'ok') {
         await serial.run(() => setState(tip, to));
+        await packWhenDue(chain.length);
         for (const oid of chain) {
           const { commit } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
           const env = envOfMessage(commit.message);

@@ -1,0 +1,63 @@
+// The clone packs its loose objects (src/adapters/git/pack-loose-objects.ts): previewd writes every
+// object of its commits loose, and without packing the clone kept a file per object it ever wrote.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { git } from '../helpers/git-cli.ts';
+import { createGitOpsRemote } from '../helpers/gitops-remote.ts';
+import { deploy, destroy, folderOf, openStore, sha } from '../helpers/store-fixture.ts';
+
+const envs = [1, 2, 3].map((pr) => ({ owner: 'acme', repo: 'shop', pr }));
+
+/** Loose and packed object counts of a repository, from `git count-objects -v`. */
+async function countObjects(gitdir: string): Promise<{ count: number; inPack: number }> {
+  const lines = (await git(gitdir, ['count-objects', '-v'])).split('\n');
+  const byName = new Map(lines.map((line) => { const [key, value] = line.split(': '); return [key, Number(value)]; }));
+  return { count: byName.get('count') ?? Number.NaN, inPack: byName.get('in-pack') ?? Number.NaN };
+}
+
+test('after packEvery published commits the clone\'s loose objects are in a pack: git fsck is clean, every read and the next pushes work', { timeout: 120_000 }, async () => {
+  const remote = await createGitOpsRemote();
+  try {
+    const clone = join(remote.tmp, 'clone.git');
+    const store = await openStore(remote, { clone, packEvery: 10 });
+    let n = 0;
+    for (const env of envs) {
+      await store.commit(deploy(env, sha(++n), 'create'));
+      await store.publish();
+    }
+    const before = await countObjects(clone);
+    assert.ok(before.count > 0, 'commits write loose objects');
+
+    // Twelve more, published in batches while other commits are made beside the publish: the packing
+    // runs after the push that crosses ten, with commits landing during it.
+    for (let round = 0; round < 4; round++) {
+      const beside = envs.map((env) => store.commit(deploy(env, sha(++n))));
+      await Promise.all([store.publish(), ...beside]);
+    }
+    await store.publish();
+
+    const after = await countObjects(clone);
+    assert.ok(after.inPack > 0, `objects are in packs: ${JSON.stringify(after)}`);
+    assert.ok(after.count < before.count + 12, `the loose objects written before the packing are gone: ${JSON.stringify({ before, after })}`);
+    await git(clone, ['fsck', '--full', '--strict']);
+
+    // Reads come from the pack as they came from loose files; a push after packing sends what it must.
+    const tip = await store.head();
+    assert.equal(await git(clone, ['rev-parse', 'refs/heads/main']), tip, 'the git CLI reads the tip from the packed clone');
+    for (const env of envs) {
+      const files = await store.readEnvironment(env);
+      assert.ok(files?.get('preview.json')?.includes('"sha"'), `${folderOf(env)} reads back`);
+      assert.equal((await store.history(env, {})).length > 1, true, 'history walks packed commits');
+    }
+    await store.commit(destroy(envs[0]!));
+    await store.commit(deploy(envs[1]!, sha(++n)));
+    await store.publish();
+    assert.equal(await remote.remoteFile(`${folderOf(envs[0]!)}/preview.json`), null);
+    assert.match((await remote.remoteFile(`${folderOf(envs[1]!)}/preview.json`)) ?? '', new RegExp(sha(n)));
+    await remote.fsck();
+    assert.equal(await remote.remoteHead(), await store.head());
+  } finally {
+    await remote.close();
+  }
+});
