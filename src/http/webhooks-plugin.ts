@@ -90,10 +90,12 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
       debug: (obj: object, msg: string) => request.log.debug({ delivery, event: name, ...obj }, msg),
     };
     let payload: unknown;
+    let payloadJson: string;
     try {
       const text = payloadText(body.toString('utf8'), header('content-type'));
       if (text === null) throw new Error('no payload field in the form body');
       payload = JSON.parse(text);
+      payloadJson = text;
     } catch {
       return refuse(request, reply, 'malformed', 400, 'malformed_payload', 'the body is not a JSON webhook payload');
     }
@@ -111,7 +113,7 @@ export async function webhooksPlugin(app: FastifyInstance, options: WebhooksPlug
     }
     let inboxId: string | undefined;
     if (options.inbox) {
-      const appended = options.inbox.append({ name, delivery, payload });
+      const appended = options.inbox.append({ name, delivery, payload, payloadJson });
       const ok = appended.then(() => true, () => false);
       durable.set(delivery, ok);
       try {

@@ -8,6 +8,16 @@ export interface InboxEvent {
   payload: unknown;
 }
 
+/** An event to append, with the JSON text its payload was parsed from when the caller has it. */
+export interface InboxAppend extends InboxEvent {
+  /**
+   * `payload` as the JSON text it was parsed from (the body GitHub sent): kept as is, the journal need
+   * not serialize the parsed payload again — a 25 KB payload's `JSON.stringify` was the journal's
+   * largest cost per delivery. Must parse to `payload`.
+   */
+  payloadJson?: string;
+}
+
 /** An accepted event in the inbox: durable, not yet retired. */
 export interface InboxEntry extends InboxEvent {
   /** The inbox's own id for it (unique within one inbox, increasing in arrival order). */
@@ -29,7 +39,7 @@ export interface Inbox {
    * share one sync. Rejects, and keeps nothing, when the disk fails (a transient `StorageError`) or the
    * inbox is full (`InboxFullError`): the caller answers 503 so that the sender can deliver it again.
    */
-  append(event: InboxEvent): Promise<string>;
+  append(event: InboxAppend): Promise<string>;
   /**
    * The event's effect is applied (published, or planned as a no-op): it will not be replayed. Cheap and
    * unsynced: a retire lost to a crash costs one harmless replay. Unknown ids are ignored.

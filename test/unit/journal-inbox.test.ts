@@ -107,6 +107,44 @@ describe('the journal inbox', () => {
     await reopened.close();
   });
 
+  test('a payload appended with the JSON text it came as is journaled as that text and read back as the same value', async () => {
+    const path = await journalPath();
+    const inbox = await openJournalInbox({ path });
+    // Spaces between tokens and an escaped line break: kept byte for byte, not serialized again.
+    const text = '{ "action" : "opened", "number": 7, "title": "ünï\\ncode \\u2713 ✓", "nested": {"list": [1, 2.50, null]} }';
+    await inbox.append({ name: 'pull_request', delivery: 'as-sent', payload: JSON.parse(text), payloadJson: text });
+    // A pretty-printed text has line breaks between its tokens: one record a line needs it serialized anew.
+    const pretty = JSON.stringify({ action: 'closed', number: 8 }, null, 2);
+    await inbox.append({ name: 'pull_request', delivery: 'pretty', payload: JSON.parse(pretty), payloadJson: pretty });
+    await inbox.close();
+    const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, 2, 'one record a line');
+    assert.ok(lines[0]?.includes(text), 'the text GitHub sent is in the journal as it was');
+    const reopened = await openJournalInbox({ path });
+    assert.deepEqual(reopened.unretired().map((e) => [e.delivery, e.payload]), [['as-sent', JSON.parse(text)], ['pretty', { action: 'closed', number: 8 }]]);
+    await reopened.close();
+  });
+
+  test('concurrent appends across compactions (the descriptor held from round to round) lose nothing', async () => {
+    const path = await journalPath();
+    const inbox = await openJournalInbox({ path, compactBytes: 24 * 1024 });
+    const text = JSON.stringify({ filler: 'q'.repeat(2000) });
+    const kept: string[] = [];
+    await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+      const id = await inbox.append({ name: 'pull_request', delivery: `c-${i}`, payload: JSON.parse(text), payloadJson: text });
+      if (i % 9 === 0) kept.push(`c-${i}`);
+      else inbox.retire(id);
+    }));
+    // More after the burst's rounds ended (the descriptor closed) and again while they run.
+    await Promise.all(Array.from({ length: 40 }, (_, i) => inbox.append({ name: 'pull_request', delivery: `late-${i}`, payload: { i } }).then(() => kept.push(`late-${i}`))));
+    await inbox.close();
+    assert.ok((await stat(path)).size < 24 * 1024 + 40 * 2100 + 40 * 200, 'it was compacted');
+    const reopened = await openJournalInbox({ path });
+    assert.deepEqual(reopened.unretired().map((e) => e.delivery).sort(), [...kept].sort());
+    assert.ok(reopened.unretired().filter((e) => e.delivery.startsWith('c-')).every((e) => JSON.stringify(e.payload) === text), 'payloads whole');
+    await reopened.close();
+  });
+
   test('a file that is not a journal at all is read as empty up to its first bad record, never thrown on', async () => {
     const path = await journalPath();
     await writeFile(path, 'not a journal\n');

@@ -1,6 +1,6 @@
 import { promises as fsp, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Inbox, InboxEntry, InboxEvent } from '../../ports/inbox.ts';
+import type { Inbox, InboxAppend, InboxEntry } from '../../ports/inbox.ts';
 import { translateStorageError } from '../storage-error.ts';
 import { decodeLine, encodeRecord, parseJournal } from './journal-records.ts';
 
@@ -32,6 +32,18 @@ interface Pending {
 interface Place {
   offset: number;
   bytes: number;
+}
+
+// writev may write less than asked (like write); the rest goes in further calls.
+async function writeAll(handle: fsp.FileHandle, buffers: Buffer[], position: number): Promise<void> {
+  const rest = buffers.filter((b) => b.length > 0);
+  let at = position;
+  while (rest.length > 0) {
+    let { bytesWritten } = await handle.writev(rest, at);
+    at += bytesWritten;
+    while (rest.length > 0 && bytesWritten >= (rest[0] as Buffer).length) bytesWritten -= (rest.shift() as Buffer).length;
+    if (bytesWritten > 0 && rest.length > 0) rest[0] = (rest[0] as Buffer).subarray(bytesWritten);
+  }
 }
 
 // A directory's entry (a created or renamed file) is durable only once the directory is synced.
@@ -85,8 +97,17 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
   let lastError: unknown = null;
   let lastProbe = 0;
   let closed = false;
+  let handle: fsp.FileHandle | null = null;
+
+  async function closeHandle(): Promise<void> {
+    const open = handle;
+    handle = null;
+    await open?.close().catch(() => undefined);
+  }
 
   async function rewrite(): Promise<void> {
+    // The held descriptor would go on writing to the file the rename replaces.
+    await closeHandle();
     const tmp = `${path}.compact`;
     const current = await fsp.readFile(path);
     const places = [...live.values()];
@@ -117,21 +138,21 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
     queue = [];
     retires = [];
     const retireBytes = Buffer.concat(retired.map((id) => encodeRecord({ kind: 'retire', id })));
-    const bytes = Buffer.concat([retireBytes, ...batch.map((p) => p.bytes)]);
-    // Opened for each round, not held: a volume that turns read-only says so (EROFS) to the next round,
-    // and holding no descriptor between rounds lets an operator remount it.
-    let handle: fsp.FileHandle | null = null;
+    // Written as they are, in one call (a gathering write: the records are not copied into one buffer).
+    const buffers = [retireBytes, ...batch.map((p) => p.bytes)];
+    const total = buffers.reduce((sum, b) => sum + b.length, 0);
     try {
-      handle = await fsp.open(path, 'r+');
+      // Held only while rounds follow one another (closed when the loop ends, and after a failure): a
+      // volume that turns read-only says so (EROFS) to the next round, and an idle journal holds no
+      // descriptor, so an operator can remount it. A burst pays for one open, not one per round.
+      handle ??= await fsp.open(path, 'r+');
       if (tornTail) await handle.truncate(size);
       tornTail = false;
-      await handle.write(bytes, 0, bytes.length, size);
+      await writeAll(handle, buffers, size);
       // A round of retires only is not synced (losing it costs a harmless replay), unless it probes a failed disk.
       if (batch.length > 0 || lastError !== null) await handle.datasync();
-      await handle.close();
-      handle = null;
     } catch (err) {
-      await handle?.close().catch(() => undefined);
+      await closeHandle();
       tornTail = true;
       const translated = translateStorageError(err, `writing the inbox journal ${path}`);
       lastError = translated;
@@ -140,7 +161,7 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
       return;
     }
     let offset = size + retireBytes.length;
-    size += bytes.length;
+    size += total;
     lastError = null;
     for (const p of batch) {
       live.set(p.id, { offset, bytes: p.bytes.length });
@@ -165,6 +186,7 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
         await round();
         if (lastError !== null && queue.length === 0) break;
       }
+      await closeHandle();
     })().finally(() => {
       loop = null;
       // Queued between the loop's last check and here (a resolved append's caller retiring at once).
@@ -179,15 +201,16 @@ export async function openJournalInbox(options: JournalInboxOptions): Promise<In
   }
 
   return {
-    append(event: InboxEvent) {
+    append(event: InboxAppend) {
       if (closed) return Promise.reject(new Error('the inbox is closed'));
       if (live.size + queue.length >= maxEntries) {
         return Promise.reject(new InboxFullError(`the inbox holds ${maxEntries} events not yet applied: previewd is far behind (is the GitOps remote reachable?); deliver this event again later`));
       }
       lastId += 1;
       const entry: InboxEntry = { id: String(lastId), name: event.name, delivery: event.delivery, payload: event.payload, receivedAt: now().toISOString() };
+      const bytes = encodeRecord({ kind: 'append', entry }, event.payloadJson);
       return new Promise<string>((resolve, reject) => {
-        queue.push({ bytes: encodeRecord({ kind: 'append', entry }), id: entry.id, resolve, reject });
+        queue.push({ bytes, id: entry.id, resolve, reject });
         kick();
       });
     },

@@ -8,9 +8,28 @@ export type JournalRecord = { kind: 'append'; entry: InboxEntry } | { kind: 'ret
  * `<crc32 of the JSON, 8 hex digits> <JSON>\n`. The checksum and the final newline tell a whole record
  * from a torn one (a crash in the middle of a write leaves a prefix, or a sector of garbage).
  */
-export function encodeRecord(record: JournalRecord): Buffer {
-  const json = Buffer.from(JSON.stringify(record.kind === 'append' ? { a: record.entry } : { r: record.id }), 'utf8');
-  return Buffer.concat([Buffer.from(`${crc32(json).toString(16).padStart(8, '0')} `), json, Buffer.from('\n')]);
+export function encodeRecord(record: JournalRecord, payloadJson?: string): Buffer {
+  // Encoded once into the record's own buffer (a 25 KB payload is not copied again to frame it).
+  const text = recordJson(record, payloadJson);
+  const length = Buffer.byteLength(text, 'utf8');
+  const line = Buffer.allocUnsafe(9 + length + 1);
+  line.write(text, 9, 'utf8');
+  line.write(`${crc32(line.subarray(9, 9 + length)).toString(16).padStart(8, '0')} `, 0, 'latin1');
+  line[9 + length] = 0x0a;
+  return line;
+}
+
+// An append's payload goes in as the text it was parsed from when there is one: the same JSON value,
+// without serializing it again. The payload is the record's last member, so the text is spliced in place
+// of the `null` stringified for it. A text with a line break (whitespace between its tokens: inside a
+// JSON string one is escaped) would break the one-record-a-line format, so then it is serialized anew.
+function recordJson(record: JournalRecord, payloadJson: string | undefined): string {
+  if (record.kind === 'retire') return JSON.stringify({ r: record.id });
+  if (payloadJson === undefined || payloadJson.includes('\n') || payloadJson.includes('\r')) return JSON.stringify({ a: record.entry });
+  const fields: Partial<InboxEntry> = { ...record.entry };
+  delete fields.payload;
+  const head = JSON.stringify({ a: { ...fields, payload: null } });
+  return `${head.slice(0, -'null}}'.length)}${payloadJson}}}`;
 }
 
 /** A record's line without its newline, or null when it is not whole (checksum, JSON, shape). */
