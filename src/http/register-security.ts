@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -19,14 +19,18 @@ function isApiRoute(request: FastifyRequest): boolean {
 }
 
 /**
- * Security headers on every answer (@fastify/helmet's defaults: a JSON API loses nothing to them, and
- * /docs/json is JSON too) and the request limit on /api/* only. No CORS plugin is registered: browsers
+ * Security headers on every answer (helmet's defaults: a JSON API loses nothing to them, and /docs/json
+ * is JSON too), from one helmet middleware made at start: @fastify/helmet built a new one for every
+ * request, parsing its policies again (a few per cent of the webhook route's time) and the request limit on /api/* only. No CORS plugin is registered: browsers
  * on other origins get no Access-Control-Allow-Origin, so they cannot read the API.
  * The limit runs as a root onRequest hook, so before any route's own hooks: a request with a wrong admin
  * token is counted (and refused once over the limit) before the token is checked, which caps guessing.
  */
 export async function registerSecurity(app: FastifyInstance, limit: ApiRateLimit = DEFAULT_API_RATE_LIMIT): Promise<void> {
-  await app.register(helmet, { global: true });
+  const securityHeaders = helmet();
+  app.addHook('onRequest', function setSecurityHeaders(request, reply, done) {
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err === undefined ? undefined : err instanceof Error ? err : new Error(String(err))));
+  });
   await app.register(rateLimit, { global: false });
   const limiter = app.rateLimit({
     max: limit.max,
