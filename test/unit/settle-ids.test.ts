@@ -21,6 +21,22 @@ test('a coalesced burst answers for every inbox entry in it, and keeps a push\'s
   assert.equal(item?.kind === 'sync' && item.override, true);
 });
 
+test('a long stream for one PR coalesces into one item answering for every entry, in order, leaving the lists it was given as they were', () => {
+  const first = sync('a', ['0']);
+  const given = first.items[0]?.ids;
+  let waiting: ReconcileRequest = first;
+  const seconds: ReconcileRequest[] = [];
+  for (let i = 1; i < 5000; i++) {
+    const next = sync(i % 2 === 0 ? 'b' : 'c', [String(i)], false);
+    seconds.push(next);
+    waiting = mergeRequests(waiting, next);
+  }
+  assert.equal(waiting.items.length, 1);
+  assert.deepEqual(waiting.items[0]?.ids, Array.from({ length: 5000 }, (_, i) => String(i)));
+  assert.deepEqual(given, ['0'], 'the first event\'s own list is not extended');
+  assert.ok(seconds.every((r, i) => r.items[0]?.ids?.length === 1 && r.items[0].ids[0] === String(i + 1)), 'nor any incoming one');
+});
+
 test('a commit dropped by a conflict settles nothing: the item planned again carries all the dropped items\' entries', () => {
   const settled: string[] = [];
   const again: ReconcileRequest[] = [];
