@@ -1,6 +1,7 @@
 // The clone packs its loose objects (src/adapters/git/pack-loose-objects.ts): previewd writes every
 // object of its commits loose, and without packing the clone kept a file per object it ever wrote.
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { git } from '../helpers/git-cli.ts';
@@ -41,6 +42,13 @@ test('after packEvery published commits the clone\'s loose objects are in a pack
     assert.ok(after.inPack > 0, `objects are in packs: ${JSON.stringify(after)}`);
     assert.ok(after.count < before.count + 12, `the loose objects written before the packing are gone: ${JSON.stringify({ before, after })}`);
     await git(clone, ['fsck', '--full', '--strict']);
+    // The index previewd wrote is the one git writes for the same pack, byte for byte.
+    for (const name of (await readdir(join(clone, 'objects', 'pack'))).filter((f) => f.endsWith('.pack'))) {
+      const pack = join(clone, 'objects', 'pack', name);
+      const theirs = join(remote.tmp, `${name}.git.idx`);
+      await git(clone, ['index-pack', '-o', theirs, pack]);
+      assert.deepEqual(await readFile(pack.replace(/\.pack$/, '.idx')), await readFile(theirs), `${name}'s index is git's`);
+    }
 
     // Reads come from the pack as they came from loose files; a push after packing sends what it must.
     const tip = await store.head();

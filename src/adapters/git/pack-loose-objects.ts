@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { git } from './git.ts';
-import { writePack } from './pack-writer.ts';
+import { packIndex } from './pack-index.ts';
+import { writePackEntries } from './pack-writer.ts';
 import type { RepoContext } from './repo-context.ts';
 
 const FANOUT = /^[0-9a-f]{2}$/;
@@ -39,10 +39,11 @@ export async function packLooseObjects(ctx: RepoContext): Promise<number> {
   const staging = join(objects, 'pack-staging');
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  const pack = await writePack(ctx, oids);
-  const name = `pack-${pack.subarray(pack.length - 20).toString('hex')}`;
+  const { pack, entries } = await writePackEntries(ctx, oids);
+  const checksum = pack.subarray(pack.length - 20);
+  const name = `pack-${checksum.toString('hex')}`;
   await writeFile(join(staging, `${name}.pack`), pack);
-  await git.indexPack({ fs: ctx.fs, dir: ctx.gitdir, gitdir: ctx.gitdir, filepath: join('objects', 'pack-staging', `${name}.pack`) });
+  await writeFile(join(staging, `${name}.idx`), packIndex(entries, checksum));
   await mkdir(join(objects, 'pack'), { recursive: true });
   await rename(join(staging, `${name}.pack`), join(objects, 'pack', `${name}.pack`));
   await rename(join(staging, `${name}.idx`), join(objects, 'pack', `${name}.idx`));

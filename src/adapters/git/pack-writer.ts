@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
 import { git } from './git.ts';
 import { deflateObject } from './object-writer.ts';
 import type { RepoContext } from './repo-context.ts';
@@ -37,20 +37,45 @@ function entryHeader(type: ObjectType, size: number): Buffer {
   return Buffer.from(bytes);
 }
 
+/** Where an object's entry is in a pack written here: what its index needs. */
+export interface PackEntry {
+  oid: string;
+  offset: number;
+  /** CRC-32 of the entry's bytes (header and deflated content), as git's index keeps it. */
+  crc: number;
+}
+
+/** A pack and where each of its objects' entries is. */
+export interface WrittenPack {
+  pack: Buffer;
+  entries: PackEntry[];
+}
+
 /**
  * A version 2 pack of whole (undeltified) objects, deflated with node:zlib. What previewd pushes is a
  * handful of small objects; deltas would save little and cost a search.
  */
 export async function writePack(ctx: RepoContext, oids: readonly string[]): Promise<Buffer> {
+  return (await writePackEntries(ctx, oids)).pack;
+}
+
+/** {@link writePack}, saying where each entry is (for {@link packIndex}). */
+export async function writePackEntries(ctx: RepoContext, oids: readonly string[]): Promise<WrittenPack> {
   const header = Buffer.alloc(12);
   header.write('PACK', 0, 'ascii');
   header.writeUInt32BE(2, 4);
   header.writeUInt32BE(oids.length, 8);
   const parts: Buffer[] = [header];
+  const entries: PackEntry[] = [];
+  let offset = header.length;
   for (const oid of oids) {
     const { type, content } = await readRaw(ctx, oid);
-    parts.push(entryHeader(type, content.length), await deflateObject(content));
+    const head = entryHeader(type, content.length);
+    const deflated = await deflateObject(content);
+    entries.push({ oid, offset, crc: crc32(deflated, crc32(head)) });
+    parts.push(head, deflated);
+    offset += head.length + deflated.length;
   }
   const body = Buffer.concat(parts);
-  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+  return { pack: Buffer.concat([body, createHash('sha1').update(body).digest()]), entries };
 }
