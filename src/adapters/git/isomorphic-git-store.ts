@@ -54,7 +54,8 @@ export interface IsomorphicGitStoreOptions {
   discardUnpublished?: boolean;
   /**
    * Packs the clone's loose objects after this many commits were published since the last packing
-   * (default 250, about 2,000 objects): without it the clone keeps a file per object it ever wrote.
+   * (default 1,000, about 8,000 objects; a 500-PR burst does not pack in its middle): without it the
+   * clone keeps a file per object it ever wrote.
    */
   packEvery?: number;
 }
@@ -103,7 +104,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retry = options.retry ?? { attempts: 8, baseMs: 50, maxMs: 2000 };
-  const packEvery = options.packEvery ?? 250;
+  const packEvery = options.packEvery ?? 1000;
   // Two locks, always taken in this order: `pushing` for what talks to the remote and moves the base
   // (a push, a fetch and the replay after it), `serial` for every change to the local refs. A commit
   // needs only `serial`, so it never waits for the network.
@@ -195,18 +196,20 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
   }
 
   let publishedSincePack = 0;
-  // Runs under the push lock: one packing at a time, and commits go on meanwhile (packLooseObjects).
-  // A packing that fails costs only disk space: the publish it follows has succeeded all the same.
-  async function packWhenDue(published: number): Promise<void> {
+  let packing: Promise<void> | null = null;
+  // In the background, one at a time, holding no lock: pushes and commits go on meanwhile, which
+  // packLooseObjects allows (a pack is installed before any loose file it holds is removed). A packing
+  // that fails costs only disk space: the publish it follows has succeeded all the same.
+  function packWhenDue(published: number): void {
     publishedSincePack += published;
-    if (publishedSincePack < packEvery) return;
+    if (publishedSincePack < packEvery || packing) return;
     publishedSincePack = 0;
-    try {
-      const packed = await packLooseObjects(ctx);
-      options.log?.info({ objects: packed }, 'packed the clone\'s loose objects');
-    } catch (err) {
-      options.log?.warn({ err }, 'could not pack the clone\'s loose objects; they stay loose until the next try');
-    }
+    packing = packLooseObjects(ctx)
+      .then((packed) => options.log?.info({ objects: packed }, 'packed the clone\'s loose objects'))
+      .catch((err: unknown) => options.log?.warn({ err }, 'could not pack the clone\'s loose objects; they stay loose until the next try'))
+      .finally(() => {
+        packing = null;
+      });
   }
 
   async function publishNow(): Promise<PublishResult> {
@@ -222,7 +225,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
       const outcome = await transport.push(from, to, () => newObjects(ctx, chain));
       if (outcome === 'ok') {
         await serial.run(() => setState(tip, to));
-        await packWhenDue(chain.length);
+        packWhenDue(chain.length);
         for (const oid of chain) {
           const { commit } = await git.readCommit({ fs: ctx.fs, gitdir: ctx.gitdir, cache: ctx.cache, oid });
           const env = envOfMessage(commit.message);

@@ -1,5 +1,6 @@
-import { mkdir, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDir, writeFileSynced } from '../durable-files.ts';
 import { packIndex } from './pack-index.ts';
 import { writePackEntries } from './pack-writer.ts';
 import type { RepoContext } from './repo-context.ts';
@@ -27,7 +28,7 @@ async function looseObjects(objects: string): Promise<string[]> {
  *
  * Safe beside readers: the pack and its index are written under `objects/pack-staging/` and moved
  * into `objects/pack/` pack first, index last — a reader finds a pack only through its index, so it
- * sees the whole pack or none. Loose files are removed only after that; a reader that misses one looks
+ * sees the whole pack or none. Loose files are removed only after both are synced and installed; a reader that misses one looks
  * in the packs next and finds the object there. A crash part way leaves duplicates, never a loss.
  * Commits may go on meanwhile: objects never change, and only the loose files listed at the start are
  * removed, each once its copy is in an installed pack. Callers run one packing at a time.
@@ -42,16 +43,16 @@ export async function packLooseObjects(ctx: RepoContext): Promise<number> {
   const { pack, entries } = await writePackEntries(ctx, oids);
   const checksum = pack.subarray(pack.length - 20);
   const name = `pack-${checksum.toString('hex')}`;
-  await writeFile(join(staging, `${name}.pack`), pack);
-  await writeFile(join(staging, `${name}.idx`), packIndex(entries, checksum));
+  await writeFileSynced(join(staging, `${name}.pack`), pack);
+  await writeFileSynced(join(staging, `${name}.idx`), packIndex(entries, checksum));
   await mkdir(join(objects, 'pack'), { recursive: true });
   await rename(join(staging, `${name}.pack`), join(objects, 'pack', `${name}.pack`));
   await rename(join(staging, `${name}.idx`), join(objects, 'pack', `${name}.idx`));
   await rmdir(staging);
+  // The pack must be on disk, and found there, before the only other copies of its objects go.
+  await syncDir(join(objects, 'pack'));
+  // The fan-out folders stay, empty or not (256 at most): a commit writing an object meanwhile may have
+  // just made its folder, and removing it then would fail that write.
   for (const oid of oids) await unlink(join(objects, oid.slice(0, 2), oid.slice(2))).catch(ignoreMissing);
-  for (const dir of new Set(oids.map((oid) => oid.slice(0, 2)))) {
-    // A commit made meanwhile may have written a new loose object there: then the folder stays.
-    await rmdir(join(objects, dir)).catch(() => undefined);
-  }
   return oids.length;
 }

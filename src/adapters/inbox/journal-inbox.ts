@@ -1,6 +1,7 @@
 import { promises as fsp, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Inbox, InboxAppend, InboxEntry } from '../../ports/inbox.ts';
+import { syncDir } from '../durable-files.ts';
 import { translateStorageError } from '../storage-error.ts';
 import { decodeLine, encodeRecord, parseJournal } from './journal-records.ts';
 
@@ -43,16 +44,6 @@ async function writeAll(handle: fsp.FileHandle, buffers: Buffer[], position: num
     at += bytesWritten;
     while (rest.length > 0 && bytesWritten >= (rest[0] as Buffer).length) bytesWritten -= (rest.shift() as Buffer).length;
     if (bytesWritten > 0 && rest.length > 0) rest[0] = (rest[0] as Buffer).subarray(bytesWritten);
-  }
-}
-
-// A directory's entry (a created or renamed file) is durable only once the directory is synced.
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { envFolder } from '../../domain/environment.ts';
 import type { OwedReport, ReportDebt } from '../../ports/report-debt.ts';
+import { writeFileSynced } from '../durable-files.ts';
 import { translateStorageError } from '../storage-error.ts';
 
 export interface FileReportDebtOptions {
@@ -36,13 +37,7 @@ export async function openFileReportDebt(options: FileReportDebtOptions): Promis
       const text = `${JSON.stringify({ owed: [...entries.values()] })}\n`;
       const temp = `${path}.${process.pid}.tmp`;
       try {
-        const handle = await fsp.open(temp, 'w');
-        try {
-          await handle.writeFile(text);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
+        await writeFileSynced(temp, text);
         await fsp.rename(temp, path);
       } catch (err) {
         options.log?.warn({ err: translateStorageError(err, `writing the report record ${path}`) }, 'could not record the reports owed; kept in memory, written with the next change');
