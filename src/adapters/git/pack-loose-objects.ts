@@ -2,7 +2,7 @@ import { mkdir, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDir, writeFileSynced } from '../durable-files.ts';
 import { packIndex } from './pack-index.ts';
-import { writePackEntries } from './pack-writer.ts';
+import { writePackFile } from './pack-writer.ts';
 import type { RepoContext } from './repo-context.ts';
 
 const FANOUT = /^[0-9a-f]{2}$/;
@@ -40,10 +40,10 @@ export async function packLooseObjects(ctx: RepoContext): Promise<number> {
   const staging = join(objects, 'pack-staging');
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  const { pack, entries } = await writePackEntries(ctx, oids);
-  const checksum = pack.subarray(pack.length - 20);
+  // Named once its checksum is known: written under a temporary name first.
+  const { checksum, entries } = await writePackFile(ctx, oids, join(staging, 'incoming.pack'));
   const name = `pack-${checksum.toString('hex')}`;
-  await writeFileSynced(join(staging, `${name}.pack`), pack);
+  await rename(join(staging, 'incoming.pack'), join(staging, `${name}.pack`));
   await writeFileSynced(join(staging, `${name}.idx`), packIndex(entries, checksum));
   await mkdir(join(objects, 'pack'), { recursive: true });
   await rename(join(staging, `${name}.pack`), join(objects, 'pack', `${name}.pack`));
