@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -70,10 +70,21 @@ function wrap(child: ChildProcess, url: string, output: () => string): ServerPro
   };
 }
 
-/** Starts a TypeScript entry point under tsx, the way `previewd serve` is run in development. */
-function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, nodeFlags: string[], preload: string[] = []): { child: ChildProcess; output: () => string } {
-  const imports = ['--import', import.meta.resolve('tsx'), ...preload.flatMap((p) => ['--import', p])];
-  const child = spawn(process.execPath, [...nodeFlags, ...imports, entry, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a TypeScript entry point under tsx (the bench's own servers). */
+function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, nodeFlags: string[]): { child: ChildProcess; output: () => string } {
+  return spawnNode([...nodeFlags, '--import', import.meta.resolve('tsx'), entry, ...args], env, cwd);
+}
+
+// `previewd serve` runs compiled, as the image and `npm start` run it (tsx added ~30 MB of resident
+// memory and its own start-up to every figure): built first when src/ is newer than dist/ (the check
+// is npm start's, a walk of src/ when nothing changed).
+function ensureBuilt(): void {
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/build-if-stale.js')], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed: previewd cannot run compiled');
+}
+
+function spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd: string): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   // Bounded: a chatty child must not grow the bench's memory; the head and the tail are what matter.
   const keep = (chunk: Buffer): void => {
@@ -103,7 +114,7 @@ export interface PreviewdProcessOptions {
   gitopsUrl: string;
   /** Writes a V8 CPU profile into this folder when the process exits. */
   cpuProfileDir?: string;
-  /** Samples `process.memoryUsage()` in the process and writes the samples to this file when it exits (bench/memory-probe.ts). */
+  /** Samples `process.memoryUsage()` in the process and writes the samples to this file when it exits (bench/memory-probe.mjs). */
   memoryProbeFile?: string;
   /** More node flags (a heap limit, `--heapsnapshot-signal`). */
   nodeFlags?: string[];
@@ -114,6 +125,7 @@ export interface PreviewdProcessOptions {
  * the bench's environment leaks in: no GitHub token, no cluster), logging at warn.
  */
 export async function startPreviewd(options: PreviewdProcessOptions): Promise<ServerProcess> {
+  ensureBuilt();
   await mkdir(options.dataDir, { recursive: true });
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -128,8 +140,8 @@ export async function startPreviewd(options: PreviewdProcessOptions): Promise<Se
     ...(options.memoryProbeFile ? { MEMORY_PROBE_FILE: options.memoryProbeFile } : {}),
   };
   const flags = [...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), ...(options.nodeFlags ?? [])];
-  const preload = options.memoryProbeFile ? [import.meta.resolve('./memory-probe.ts')] : [];
-  const { child, output } = spawnTs(join(ROOT, 'src/cli/run.ts'), ['serve'], env, options.dataDir, flags, preload);
+  const preload = options.memoryProbeFile ? ['--import', import.meta.resolve('./memory-probe.mjs')] : [];
+  const { child, output } = spawnNode([...flags, ...preload, join(ROOT, 'bin/previewd.js'), 'serve'], env, options.dataDir);
   const server = wrap(child, `http://127.0.0.1:${port}`, output);
   try {
     await waitForHealth(server.url, child, output);

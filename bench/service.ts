@@ -9,7 +9,7 @@ import { git, gitEnv } from '../test/helpers/git-cli.ts';
 import { createGitOpsRemote, type GitOpsRemote } from '../test/helpers/gitops-remote.ts';
 import { skeletonFiles } from '../test/helpers/skeleton-files.ts';
 import { githubHeaders } from '../test/helpers/webhook-examples.ts';
-import type { MemorySample } from './memory-probe.ts';
+import type { MemorySample } from './memory-sample.ts';
 import { monotonicUs, summarizeProfiles, type ProfileSummary, type TimeWindow } from './cpu-profile.ts';
 import { runLoad, type LoadResult } from './http-load.ts';
 import { startBareServer, startPreviewd, type ServerProcess } from './service-process.ts';
@@ -471,7 +471,7 @@ export async function benchService(args: string[]): Promise<void> {
     ['ingest bare p99 ms', round(b.p99Ms), '', ''],
     ['burst seconds', round(burst.seconds), goal('<=', goals?.burstSeconds), `${goals ? verdict(burst.seconds <= goals.burstSeconds) : 'no goal'}${burst.seen < prs ? ` (timed out: ${burst.seen} of ${prs} after ${burstTimeoutMs(prs) / 1000} s)` : ''}; all 202 after ${round(burst.acceptSeconds)} s (p99 ${round(burst.acceptP99Ms)} ms); previewd CPU ${pct(burst.serverCpu)} of a core`],
     ['burst pushes', burst.pushes, goal('<=', goals?.pushes), goals?.pushes === undefined ? '' : verdict(burst.pushes <= goals.pushes)],
-    ['burst peak RSS MB', round(burst.peakRssMb, 0), goal('<=', goals?.peakRssMb), `${goals ? `${verdict(burst.peakRssMb <= goals.peakRssMb)}; ` : ''}VmHWM of the previewd process (node + tsx), whole life`],
+    ['burst peak RSS MB', round(burst.peakRssMb, 0), goal('<=', goals?.peakRssMb), `${goals ? `${verdict(burst.peakRssMb <= goals.peakRssMb)}; ` : ''}VmHWM of the previewd process (compiled, as the image runs it), whole life`],
     ...memoryRows(burst),
     ['burst lost', burst.lost, '= 0', `${verdict(burst.lost === 0)}; ${burst.folders} folders`],
     ['burst duplicated', burst.duplicated, '= 0', `${verdict(burst.duplicated === 0)}; ${burst.creates} create commits of ${burst.commits} on main`],
