@@ -10,6 +10,7 @@ export const commands: readonly Command[] = [
   { name: 'history', summary: "an environment's commits: who changed it, when, and to what", usage: USAGES.history, load: async () => (await import('./history-command.ts')).runHistory },
   { name: 'reconcile', summary: 'run one resync round now and print what it changed', usage: USAGES.reconcile, load: async () => (await import('./reconcile-command.ts')).runReconcile },
   { name: 'rollback', summary: "restore an environment's folder to an earlier GitOps commit, in a new commit", usage: USAGES.rollback, load: async () => (await import('./rollback-command.ts')).rollbackCommand.run },
+  { name: 'revert', summary: 'undo what one GitOps commit did to the environment it changed, in a new commit', usage: USAGES.revert, load: async () => (await import('./revert-command.ts')).runRevert },
   { name: 'init', summary: 'create a new GitOps repository from the skeleton', usage: USAGES.init, load: async () => (await import('./init-command.ts')).runInit },
   { name: 'render', summary: 'print the files a pull request would get', usage: USAGES.render, load: async () => (await import('./render-command.ts')).runRender },
 ];

@@ -1,7 +1,7 @@
-import { userInfo } from 'node:os';
 import { envLabel, type EnvRef } from '../domain/environment.ts';
 import { commitId, envArgument } from './argument-checks.ts';
 import { EXIT, UsageError, type CliIo } from './command.ts';
+import { osUser } from './os-user.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 import { runCliAction } from './run-cli-action.ts';
 
@@ -19,15 +19,6 @@ function parseArgs(args: string[]): RollbackArgs {
   const env = envArgument(positionals[0] as string);
   if (values.to === undefined) throw new UsageError("--to is required: the GitOps commit to restore, from 'previewd history'");
   return { env, to: values.to, actor: values.actor ?? null };
-}
-
-// Who ran it, for Preview-Actor. userInfo throws for a uid without a passwd entry (some containers).
-function osUser(io: CliIo): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return io.env.USER ?? io.env.LOGNAME ?? 'previewd-cli';
-  }
 }
 
 /**

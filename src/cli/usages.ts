@@ -36,6 +36,17 @@ branch moves only by compare-and-swap, so neither writer ever overwrites the oth
   --actor NAME   recorded as Preview-Actor (default: your OS user name)
 
 Exit codes: 0 rolled back (or nothing to change), 1 refused, 2 usage.`,
+  revert: `Usage: previewd revert COMMIT [--actor NAME]
+
+Undoes what GitOps commit COMMIT did to the one environment folder it changed: a new commit restores
+that folder as it was just before COMMIT (Preview-Action: rollback, Preview-Target: COMMIT's parent),
+and is pushed as 'previewd rollback' pushes. Other PRs' folders are never touched, unlike a plain
+'git revert', whose rename detection can pair a removed folder's files with a sibling's. A commit that
+changed several environments, or files outside previews/, is refused with the git command to use.
+
+  --actor NAME   recorded as Preview-Actor (default: your OS user name)
+
+Exit codes: 0 reverted (or nothing to change), 1 refused, 2 usage.`,
   init: `Usage: previewd init DIR
 
 Creates a new GitOps repository in DIR from previewd's skeleton (apps/demo/base, components/,

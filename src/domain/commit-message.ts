@@ -38,6 +38,8 @@ export interface CommitMeta {
   referenceSha?: string;
   /** For a rollback: the GitOps commit restored. For preserve: the time preserved until. */
   target?: string;
+  /** For a rollback that reverts a commit (`previewd revert`): that commit, named in the subject. */
+  reverts?: string;
   /** One paragraph for people: why this happened. */
   reason?: string;
 }
@@ -60,6 +62,7 @@ function subjectFor(ref: EnvRef, meta: CommitMeta): string {
       case 'update':
         return meta.sha ? `update to ${short(meta.sha)}` : 'update';
       case 'rollback':
+        if (meta.reverts) return `revert ${short(meta.reverts)}`;
         return meta.target ? `rollback to ${short(meta.target)}` : 'rollback';
       case 'preserve':
         return meta.target ? `preserve until ${oneLine(meta.target)}` : 'preserve';

@@ -77,7 +77,7 @@ export function defaultTtlMs(facts: Pick<PlanFacts, 'service'>): number {
  * `Argocd-reference-commit-sha` must be a full lower-case sha; a sha that is not (a hand-edited
  * preview.json) is left out, and the commit says why.
  */
-export function commitMeta(facts: PlanFacts, trigger: Trigger, action: PreviewAction, fields: { sha?: string | null | undefined; target?: string; reason?: string; id?: string }): CommitMeta {
+export function commitMeta(facts: PlanFacts, trigger: Trigger, action: PreviewAction, fields: { sha?: string | null | undefined; target?: string; reverts?: string; reason?: string; id?: string }): CommitMeta {
   const sha = (fields.sha ?? '').toLowerCase();
   const repoUrl = facts.pull?.repoUrl ?? (trigger.kind === 'action' ? trigger.repoUrl : trigger.snapshot.repoUrl) ?? `https://github.com/${facts.env.owner}/${facts.env.repo}`;
   const notes = [fields.reason, sha !== '' && !FULL_SHA.test(sha) ? `Argocd-reference-commit-sha is left out: ${JSON.stringify(fields.sha)} is not a full 40-digit commit sha.` : undefined]
@@ -91,6 +91,7 @@ export function commitMeta(facts: PlanFacts, trigger: Trigger, action: PreviewAc
     ...(FULL_SHA.test(sha) ? { referenceSha: sha } : {}),
     ...(trigger.delivery ? { delivery: trigger.delivery } : {}),
     ...(fields.target ? { target: fields.target } : {}),
+    ...(fields.reverts ? { reverts: fields.reverts } : {}),
     ...(notes.length ? { reason: notes.join(' ') } : {}),
   };
 }

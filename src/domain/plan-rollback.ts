@@ -31,11 +31,16 @@ export function planRollback(facts: PlanFacts, trigger: ActionTrigger): Plan {
   if (!target.found) return skip(target.reason, 'refused', null);
   const folder = envFolder(facts.env);
   const short = target.commit.slice(0, 7);
-  const state = { state: 'rolled-back' as const, reason: `rolled back by ${trigger.actor} to ${short}` };
+  // A revert names the commit it undoes; its content is the one just before it.
+  const reverts = target.reverts ? { reverts: target.reverts } : {};
+  const at = target.reverts ? `before ${target.reverts.slice(0, 7)} (at ${short})` : `at ${short}`;
+  const opening = target.reverts ? `Reverts ${target.reverts}: restores` : 'Restores';
+  const state = { state: 'rolled-back' as const, reason: target.reverts ? `${target.reverts.slice(0, 7)} reverted by ${trigger.actor}` : `rolled back by ${trigger.actor} to ${short}` };
+  const already = target.reverts ? `the environment already is as it was before ${target.reverts.slice(0, 7)}` : 'the environment already is as it was at that commit';
   if (target.files === null) {
-    if (!facts.current) return skip('the environment already is as it was at that commit', 'unchanged', null);
+    if (!facts.current) return skip(already, 'unchanged', null);
     const changes: FileChange[] = [{ type: 'delete', path: folder }];
-    return { kind: 'commit', changes, preview: null, ...state, meta: commitMeta(facts, trigger, 'rollback', { sha: target.sha, target: target.commit, reason: `Restores ${folder} as it was at ${short}: removed.` }), leavesLine: false, firstReport: false };
+    return { kind: 'commit', changes, preview: null, ...state, meta: commitMeta(facts, trigger, 'rollback', { sha: target.sha, target: target.commit, ...reverts, reason: `${opening} ${folder} as it was ${at}: removed.` }), leavesLine: false, firstReport: false };
   }
   const restored = readPreviewJson(target.files.get(PREVIEW_JSON_FILE), facts.checkPreviewJson).value ?? {};
   const previous = facts.previous ?? {};
@@ -62,13 +67,13 @@ export function planRollback(facts: PlanFacts, trigger: ActionTrigger): Plan {
   const changes = fileSetChanges(folder, files, facts.current ?? new Map());
   // The times a rollback renews are no change of their own: a second rollback to the same commit is a no-op.
   if (changes.length === 0 || (changes.every((c) => c.path === `${folder}/${PREVIEW_JSON_FILE}`) && sameButTimes(facts.previous, preview))) {
-    return skip('the environment already is as it was at that commit', 'unchanged', null);
+    return skip(already, 'unchanged', null);
   }
   const kept = preservedUntil && preservedUntil !== (restored.preservedUntil ?? null) ? ` Keeps preservedUntil ${preservedUntil}, set after that commit.` : '';
-  const reason = `Restores ${folder} as it was at ${short}${sha ? ` (app sha ${sha.slice(0, 7)})` : ''}.${kept} Expires ${expiresAt ?? 'never'}, counted from now.`;
+  const reason = `${opening} ${folder} as it was ${at}${sha ? ` (app sha ${sha.slice(0, 7)})` : ''}.${kept} Expires ${expiresAt ?? 'never'}, counted from now.`;
   return {
     kind: 'commit', changes, preview: preview as PreviewJson, ...state,
-    meta: commitMeta(facts, trigger, 'rollback', { sha, target: target.commit, reason, ...(preview.id ? { id: preview.id } : {}) }),
+    meta: commitMeta(facts, trigger, 'rollback', { sha, target: target.commit, ...reverts, reason, ...(preview.id ? { id: preview.id } : {}) }),
     leavesLine: false, firstReport: false,
   };
 }

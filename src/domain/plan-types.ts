@@ -45,6 +45,8 @@ export type RollbackTarget =
     files: FileSet | null;
     /** Its `Preview-Sha` trailer, when it has one. */
     sha: string | null;
+    /** For a revert: the commit undone (`commit` is then its first parent, whose content comes back). */
+    reverts?: string;
   };
 
 /**

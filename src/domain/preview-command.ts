@@ -6,8 +6,11 @@ export type PreviewCommand =
   | { kind: 'destroy' }
   /** Commit the environment again from the PR's head, even over a hand-made commit. */
   | { kind: 'redeploy' }
-  /** Restore the folder as it was at a GitOps commit (null: the previous deploy). */
-  | { kind: 'rollback'; to: string | null }
+  /**
+   * Restore the folder as it was at a GitOps commit (null: the previous deploy); with `before`, as it
+   * was just before that commit (`previewd revert`: undoes what the commit did to the folder).
+   */
+  | { kind: 'rollback'; to: string | null; before?: boolean }
   | { kind: 'sleep' }
   | { kind: 'wake' };
 

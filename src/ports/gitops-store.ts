@@ -68,6 +68,11 @@ export interface EnvEntry {
 /** One commit in an environment's history, newest first (the domain's record of it). */
 export type HistoryRecord = FolderRecord;
 
+/** What one commit changed, by environment (`GitOpsStore.commitEnvironments`). */
+export type CommitEnvironments =
+  | { found: false; reason: string }
+  | { found: true; commit: string; envs: EnvRef[]; /** It changed files outside previews/ too. */ outside: boolean };
+
 /**
  * The GitOps repository: the only state previewd has. Writes (`commit`, `revert`, `publish`) are
  * serialized in the process; reads never wait behind them and see the newest local commit.
@@ -94,8 +99,15 @@ export interface GitOpsStore {
   /**
    * `target` (a full or abbreviated commit id) as a rollback target for the environment: found only
    * when it is in the branch's history and changed the folder; otherwise a reason a person can act on.
+   * With `before`, the target is the folder as it was just before that commit (a revert of it).
    */
-  rollbackTarget(env: EnvRef, target: string): Promise<RollbackTarget>;
+  rollbackTarget(env: EnvRef, target: string, options?: { before?: boolean }): Promise<RollbackTarget>;
+  /**
+   * The environments whose folders commit `target` (a full or abbreviated id in the branch's history)
+   * changed against its first parent, and whether it changed anything outside previews/; a reason a person
+   * can act on when there is no such commit.
+   */
+  commitEnvironments(target: string): Promise<CommitEnvironments>;
   /** Every environment folder in the newest local tree (or at commit `at`). */
   listEnvironments(at?: string | null): Promise<EnvEntry[]>;
   /** The files of an environment (paths relative to its folder), or null when it has none. */

@@ -137,7 +137,7 @@ export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkIt
   // registry may still be rolled back, as it may be destroyed).
   if (item.kind === 'action' && item.action.kind === 'rollback') {
     const to = item.action.to ?? defaultRollbackTarget(records);
-    facts.rollback = to === null ? null : await deps.store.rollbackTarget(env, to);
+    facts.rollback = to === null ? null : await deps.store.rollbackTarget(env, to, { before: item.action.before === true });
   }
   if (!service.ok || app === null) return facts;
   const action = item.kind === 'action' ? item.action.kind : 'sync';

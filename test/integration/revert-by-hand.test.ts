@@ -13,6 +13,7 @@ import { findApp } from '../../src/domain/find-app.ts';
 import { loadPreviewConfig, loadServiceConfig } from '../../src/domain/load-config.ts';
 import { renderOverlay } from '../../src/domain/render-overlay.ts';
 import type { ChangeSet } from '../../src/ports/gitops-store.ts';
+import { runCli } from '../helpers/cli-run.ts';
 import { git } from '../helpers/git-cli.ts';
 import { author, destroy, folderOf, sha } from '../helpers/store-fixture.ts';
 
@@ -44,11 +45,12 @@ async function changedPaths(cwd: string): Promise<string[]> {
 
 describe('reverting an update by hand after its environment was destroyed', () => {
   let tmp: string;
+  let dir: string;
   let work: string;
   let update: string;
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'previewd-revert-'));
-    const dir = join(tmp, 'gitops');
+    dir = join(tmp, 'gitops');
     await initGitopsRepo(dir, { author });
     const store = await openIsomorphicGitStore({ location: { kind: 'local', dir }, branch: 'main', author });
     // demo/app#1 is created and updated; then #2 opens and #1 closes — the order of a busy day.
@@ -100,5 +102,18 @@ describe('reverting an update by hand after its environment was destroyed', () =
     assert.equal(await git(work, ['rev-parse', `HEAD:${folder}`]), await git(work, ['rev-parse', `${update}~1:${folder}`]));
     assert.equal(await git(work, ['rev-parse', `HEAD:${folderOf(two)}`]), await git(work, ['rev-parse', `${before}:${folderOf(two)}`]), 'the sibling is untouched');
     assert.match(await git(work, ['show', `HEAD:${folder}/kustomization.yaml`]), new RegExp(`newTag: "?${sha(1)}`));
+  });
+
+  test('`previewd revert` of the update brings the destroyed folder back as it was before it, and leaves the sibling as it is', async () => {
+    const head = await git(dir, ['rev-parse', 'main']);
+    const run = await runCli(['revert', update, '--actor', 'alice'], { DATA_DIR: tmp });
+    assert.equal(run.code, 0, run.err);
+    const folder = folderOf(one);
+    const touched = (await git(dir, ['diff', '--name-only', head, 'main'])).split('\n');
+    assert.ok(touched.length > 0 && touched.every((p) => p.startsWith(`${folder}/`)), touched.join(', '));
+    assert.equal(await git(dir, ['rev-parse', `main:${folderOf(two)}`]), await git(dir, ['rev-parse', `${head}:${folderOf(two)}`]), 'the sibling is untouched');
+    assert.match(await git(dir, ['show', `main:${folder}/kustomization.yaml`]), new RegExp(`newTag: "?${sha(1)}`));
+    assert.equal(JSON.parse(await git(dir, ['show', `main:${folder}/preview.json`])).sha, sha(1));
+    await git(dir, ['fsck', '--strict', '--no-dangling', '--no-progress']);
   });
 });

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openIsomorphicGitStore, type IsomorphicGitStore } from '../../src/adapters/git/isomorphic-git-store.ts';
 import { initGitopsRepo } from '../../src/adapters/init-gitops-repo.ts';
-import type { CliIo } from '../../src/cli/command.ts';
-import { main } from '../../src/cli/main.ts';
+import { runCli, trailers } from '../helpers/cli-run.ts';
 import { git } from '../helpers/git-cli.ts';
 import { createGitOpsRemote, type GitOpsRemote } from '../helpers/gitops-remote.ts';
 import { skeletonFiles } from '../helpers/skeleton-files.ts';
@@ -18,26 +17,6 @@ import { author, deploy, folderOf, openStore, sha } from '../helpers/store-fixtu
 const shop = { owner: 'acme', repo: 'shop', pr: 1 };
 const other = { owner: 'acme', repo: 'shop', pr: 2 };
 const folder = folderOf(shop);
-
-async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (chunk: string | Uint8Array) => ((out += String(chunk)), true) },
-    stderr: { write: (chunk: string | Uint8Array) => ((err += String(chunk)), true) },
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    cwd: tmpdir(),
-  };
-  const code = await main(args, io);
-  return { code, out, err };
-}
-
-/** `git interpret-trailers --parse` of a commit's message, as key → value. */
-async function trailers(gitdir: string, commit: string): Promise<Map<string, string>> {
-  const message = await git(gitdir, ['log', '-1', '--format=%B', commit]);
-  const parsed = await git(gitdir, ['interpret-trailers', '--parse'], message);
-  return new Map(parsed.split('\n').map((line) => line.split(': ', 2) as [string, string]));
-}
 
 /** A deploy of `shop` at sha(n) with a whole preview.json, as the service writes it (a rollback restores it). */
 function deployShop(n: number): ChangeSet {

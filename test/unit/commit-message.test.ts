@@ -28,11 +28,12 @@ describe('commit messages', () => {
     [{ action: 'create', sha: full, actor: 'a' }, 'preview(acme/shop#42): create at 1a2b3c4'],
     [{ action: 'destroy', actor: 'a' }, 'preview(acme/shop#42): destroy'],
     [{ action: 'rollback', target: full, actor: 'a' }, 'preview(acme/shop#42): rollback to 1a2b3c4'],
+    [{ action: 'rollback', target: full, reverts: 'f'.repeat(40), actor: 'a' }, 'preview(acme/shop#42): revert fffffff'],
     [{ action: 'preserve', target: '2026-11-24T00:00:00Z', actor: 'a' }, 'preview(acme/shop#42): preserve until 2026-11-24T00:00:00Z'],
     [{ action: 'sleep', actor: 'a' }, 'preview(acme/shop#42): sleep'],
   ];
   for (const [meta, subject] of subjects) {
-    test(`subject for ${meta.action}`, () => assert.equal(parseCommitMessage(buildCommitMessage(env, meta)).subject, subject));
+    test(`subject for ${meta.action}${meta.reverts ? ' (a revert)' : ''}`, () => assert.equal(parseCommitMessage(buildCommitMessage(env, meta)).subject, subject));
   }
 
   test('a hostile actor cannot add a trailer or a line', () => {

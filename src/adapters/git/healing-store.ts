@@ -112,6 +112,7 @@ export async function openHealingStore(options: IsomorphicGitStoreOptions): Prom
     fetch: guarded('fetch'),
     // Like revert: an unknown target is the caller's mistake, not damage.
     rollbackTarget: (...args) => current.rollbackTarget(...args),
+    commitEnvironments: (...args) => current.commitEnvironments(...args),
     listEnvironments: guarded('listEnvironments'),
     readEnvironment: guarded('readEnvironment'),
     readFile: guarded('readFile'),

@@ -17,6 +17,7 @@ import { readRef, writeRef } from './refs.ts';
 import { replay } from './replay.ts';
 import { rollbackEdit } from './rollback-edit.ts';
 import { rollbackTarget } from './rollback-target.ts';
+import { commitEnvironments } from './commit-environments.ts';
 import { packLooseObjects } from './pack-loose-objects.ts';
 import { createSerial } from './serial.ts';
 import { commitTree, entryAt, folderAt, readFolderFiles } from './tree-read.ts';
@@ -80,7 +81,8 @@ function readOnlyView(store: IsomorphicGitStore, published: string | null): Isom
     publish: async () => refuse(),
     refresh: async () => refuse(),
     fetch: async () => refuse(),
-    rollbackTarget: (env, target) => store.rollbackTarget(env, target),
+    rollbackTarget: (env, target, opts) => store.rollbackTarget(env, target, opts),
+    commitEnvironments: (target) => store.commitEnvironments(target),
     listEnvironments: () => store.listEnvironments(published),
     readEnvironment: (env, at) => store.readEnvironment(env, at ?? published ?? undefined),
     readFile: (path, at) => store.readFile(path, at ?? published ?? undefined),
@@ -262,7 +264,8 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
     },
     refresh: () => pushing.run(() => serial.run(async () => ({ conflicts: await catchUp(new Map()) }))),
     fetch: () => store.refresh(),
-    rollbackTarget: (env, target) => rollbackTarget(ctx, env, target, tip, options.branch),
+    rollbackTarget: (env, target, opts) => rollbackTarget(ctx, env, target, tip, options.branch, opts?.before === true),
+    commitEnvironments: (target) => commitEnvironments(ctx, target, tip, options.branch),
     listEnvironments: async (at) => listEnvironments(ctx, await commitTree(ctx, at === undefined ? tip : at)),
     async readEnvironment(env, at) {
       const folder = await folderAt(ctx, await commitTree(ctx, at ?? tip), envFolder(env));

@@ -6,12 +6,23 @@ import type { RepoContext } from './repo-context.ts';
 import { commitTree, folderAt, folderChanged } from './tree-read.ts';
 import type { TreeEdit } from './tree-edit.ts';
 
+/** What a rollback restores: the commit whose content comes back, the edit, the app sha it deployed. */
+export interface RollbackEdit {
+  oid: string;
+  edit: TreeEdit;
+  sha: string | undefined;
+  /** For a revert (`before`): the commit undone; `oid` is then its first parent (null: a root commit). */
+  reverts?: string;
+}
+
 /**
  * The edit that restores an environment's folder to its content at `target`: a commit in the branch's
  * history that changed the folder (a rollback to anything else is a mistake worth a clear message).
- * Also returns the app sha that state deployed, from the target's own trailers.
+ * Also returns the app sha that state deployed, from the target's own trailers. With `before`, the
+ * content is the folder's just before `target` (in its first parent: a revert of what it did there);
+ * the parent's trailers may speak of another environment, so no sha is taken from them.
  */
-export async function rollbackEdit(ctx: RepoContext, env: EnvRef, target: string, tip: string | null, branch: string): Promise<{ oid: string; edit: TreeEdit; sha: string | undefined }> {
+export async function rollbackEdit(ctx: RepoContext, env: EnvRef, target: string, tip: string | null, branch: string, before = false): Promise<RollbackEdit> {
   const folder = envFolder(env);
   const pick = `pick one from 'previewd history ${env.owner}/${env.repo}#${env.pr}'`;
   let oid: string;
@@ -28,7 +39,8 @@ export async function rollbackEdit(ctx: RepoContext, env: EnvRef, target: string
   if (!(await folderChanged(ctx, commit.tree, parentTree, folder))) {
     throw new RevertTargetError(`commit ${oid.slice(0, 7)} did not change ${folder}: ${pick}`);
   }
-  const content = await folderAt(ctx, commit.tree, folder);
+  const content = await folderAt(ctx, before ? parentTree : commit.tree, folder);
   const edit: TreeEdit = content === null ? { type: 'delete', path: folder } : { type: 'graft', path: folder, tree: content };
+  if (before) return { oid: commit.parent[0] ?? oid, edit, sha: undefined, reverts: oid };
   return { oid, edit, sha: parseCommitMessage(commit.message).trailers.get('Preview-Sha') };
 }
