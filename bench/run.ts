@@ -6,13 +6,14 @@ import { benchInbox } from './inbox.ts';
 import { benchKills } from './kills.ts';
 import { benchKube } from './kube.ts';
 import { benchNewPrHistory } from './new-pr-history.ts';
+import { benchNewPrs } from './new-prs.ts';
 import { benchRender } from './render.ts';
 import { benchReports } from './reports.ts';
 import { benchResync } from './resync.ts';
 import { benchService } from './service.ts';
 import { benchStore } from './store.ts';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback, resync: benchResync, cli: benchCli, dashboard: benchDashboard, inbox: benchInbox, kube: benchKube, kills: benchKills, reports: benchReports, render: benchRender, 'new-pr-history': benchNewPrHistory };
+const benches: Record<string, (args: string[]) => Promise<void>> = { store: benchStore, service: benchService, feedback: benchFeedback, resync: benchResync, cli: benchCli, dashboard: benchDashboard, inbox: benchInbox, kube: benchKube, kills: benchKills, reports: benchReports, render: benchRender, 'new-pr-history': benchNewPrHistory, 'new-prs': benchNewPrs };
 
 const [name, ...rest] = process.argv.slice(2);
 const chosen = name === undefined ? Object.keys(benches) : [name];

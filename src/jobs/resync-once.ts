@@ -1,6 +1,5 @@
 import type { ServiceConfig } from '../domain/config-types.ts';
 import { envFolder, type EnvRef } from '../domain/environment.ts';
-import { findApp } from '../domain/find-app.ts';
 import { parsePreviewJson } from '../domain/preview-json.ts';
 import { isExpired } from '../domain/preview-expiry.ts';
 import { repoAllowed } from '../domain/repo-allowed.ts';
@@ -49,13 +48,14 @@ async function reposToScan(deps: ResyncDeps, service: ServiceConfig, envs: EnvRe
   // Repositories with environments stay scanned whatever ALLOWED_REPOS says, so that their closed PRs
   // are still cleaned up; the reconciler refuses to deploy outside the list.
   const allowed = (r: RepoRef): boolean => repoAllowed(deps.allowedRepos, r.owner, r.repo);
+  const find = deps.registry.finder(service);
   for (const app of service.apps) {
     const [owner = '', repo = ''] = app.repo.split('/');
     if (!GLOB.test(app.repo)) {
       if (allowed({ owner, repo })) repos.set(key({ owner, repo }), { owner, repo });
     } else if (!GLOB.test(owner) && deps.lifecycle) {
       try {
-        for (const r of (await deps.lifecycle.listOwnerRepositories(owner)).repos) if (findApp(service, r.owner, r.repo) && allowed(r)) repos.set(key(r), r);
+        for (const r of (await deps.lifecycle.listOwnerRepositories(owner)).repos) if (find(r.owner, r.repo) && allowed(r)) repos.set(key(r), r);
       } catch (err) {
         errors.push({ repo: `${owner}/*`, message: err instanceof Error ? err.message : String(err) });
       }

@@ -108,6 +108,11 @@ export interface GitOpsStore {
    * can act on when there is no such commit.
    */
   commitEnvironments(target: string): Promise<CommitEnvironments>;
+  /**
+   * How many environment folders the newest local tree (or commit `at`) holds in the repositories
+   * `inRepo` accepts (owner and repo as the folder names them): reads only those repositories' trees.
+   */
+  countEnvironments(inRepo: (owner: string, repo: string) => boolean, at?: string | null): Promise<number>;
   /** Every environment folder in the newest local tree (or at commit `at`). */
   listEnvironments(at?: string | null): Promise<EnvEntry[]>;
   /** The files of an environment (paths relative to its folder), or null when it has none. */

@@ -2,7 +2,6 @@ import { PREVIEW_CONFIG_FILE } from '../domain/config-problem.ts';
 import type { AppRegistration, ServiceConfig } from '../domain/config-types.ts';
 import { DEFAULT_PREVIEW_LABEL, hasLabel } from '../domain/decide-preview.ts';
 import { envLabel, type EnvRef } from '../domain/environment.ts';
-import { appFinder, findApp } from '../domain/find-app.ts';
 import { loadPreviewConfig } from '../domain/load-config.ts';
 import { hasWriteAccess } from '../domain/may-run-commands.ts';
 import { defaultRollbackTarget, isSticky, standsOnlyOnRedelivery } from '../domain/plan-helpers.ts';
@@ -72,9 +71,11 @@ async function labelApproved(deps: ReconcileDeps, pr: PullRequestSnapshot, servi
   return hasWriteAccess(await deps.forge.permission(pr, who, ctx));
 }
 
+// Only the app's own repositories' folders are counted, from their trees' entries: a new PR's cost does
+// not grow with the environments of other apps.
 async function countRunning(deps: ReconcileDeps, service: ServiceConfig, app: AppRegistration): Promise<number> {
-  const find = appFinder(service);
-  return (await deps.store.listEnvironments()).filter((e) => find(e.env.owner, e.env.repo) === app).length;
+  const find = deps.registry.finder(service);
+  return deps.store.countEnvironments((owner, repo) => find(owner, repo) === app);
 }
 
 // The newest record first (a walk that stops near the tip); more only when the plan will look further:
@@ -121,7 +122,7 @@ export async function planGathered(deps: ReconcileDeps, facts: PlanFacts, item: 
  */
 export async function gatherFacts(deps: ReconcileDeps, env: EnvRef, item: WorkItem, slotLocks: Array<() => void>, at: string | null): Promise<PlanFacts> {
   const service = await deps.registry.load();
-  const app = service.ok ? findApp(service.value, env.owner, env.repo) : null;
+  const app = service.ok ? deps.registry.finder(service.value)(env.owner, env.repo) : null;
   const current = await deps.store.readEnvironment(env, at ?? undefined);
   const read = readPreviewJson(current?.get('preview.json') ?? null, deps.validators.previewJson);
   const records = historyDeferred(item, current) ? [] : await folderRecords(deps, env, item, at);

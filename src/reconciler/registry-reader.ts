@@ -1,5 +1,6 @@
 import { formatProblem, SERVICE_CONFIG_FILE, type Checked } from '../domain/config-problem.ts';
-import type { ServiceConfig } from '../domain/config-types.ts';
+import type { AppRegistration, ServiceConfig } from '../domain/config-types.ts';
+import { appFinder } from '../domain/find-app.ts';
 import type { ConfigValidators } from '../domain/config-validators.ts';
 import { loadServiceConfig } from '../domain/load-config.ts';
 import type { GitOpsStore } from '../ports/gitops-store.ts';
@@ -11,10 +12,15 @@ export interface RegistryReader {
   load(): Promise<Checked<ServiceConfig>>;
   /** The registry; a TerminalError when it is invalid (for the resync, which cannot go on without it). */
   read(): Promise<ServiceConfig>;
+  /**
+   * The app a repository belongs to under `config`, its globs compiled once per registry text: each
+   * event asks, and compiling them per event (or per environment counted) was a new PR's largest cost.
+   */
+  finder(config: ServiceConfig): (owner: string, repo: string) => AppRegistration | null;
 }
 
 export function createRegistryReader(store: Pick<GitOpsStore, 'readFile'>, validators: ConfigValidators): RegistryReader {
-  let last: { text: string; loaded: Checked<ServiceConfig> } | null = null;
+  let last: { text: string; loaded: Checked<ServiceConfig>; find?: (owner: string, repo: string) => AppRegistration | null } | null = null;
   async function load(): Promise<Checked<ServiceConfig>> {
     const text = await store.readFile(SERVICE_CONFIG_FILE);
     if (text === null) {
@@ -31,6 +37,10 @@ export function createRegistryReader(store: Pick<GitOpsStore, 'readFile'>, valid
       const loaded = await load();
       if (!loaded.ok) throw new TerminalError(`${SERVICE_CONFIG_FILE} in the GitOps repository is invalid; no preview changes until it is fixed:\n${loaded.problems.map(formatProblem).join('\n')}`);
       return loaded.value;
+    },
+    finder(config) {
+      if (last?.loaded.ok && last.loaded.value === config) return (last.find ??= appFinder(config));
+      return appFinder(config);
     },
   };
 }

@@ -114,6 +114,7 @@ export async function openHealingStore(options: IsomorphicGitStoreOptions): Prom
     rollbackTarget: (...args) => current.rollbackTarget(...args),
     commitEnvironments: (...args) => current.commitEnvironments(...args),
     listEnvironments: guarded('listEnvironments'),
+    countEnvironments: guarded('countEnvironments'),
     readEnvironment: guarded('readEnvironment'),
     readFile: guarded('readFile'),
     history: guarded('history'),

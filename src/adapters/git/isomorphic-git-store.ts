@@ -10,7 +10,7 @@ import { createDeliveryIndex } from './delivery-index.ts';
 import { PublishContentionError, StoreStateError } from './errors.ts';
 import { firstParentSteps, folderHistory } from './history.ts';
 import { landedPrefix } from './landed-prefix.ts';
-import { listEnvironments } from './list-environments.ts';
+import { countEnvironments, listEnvironments } from './list-environments.ts';
 import { newObjects } from './new-objects.ts';
 import { openRepository, type GitOpsLocation } from './open-repository.ts';
 import { readRef, writeRef } from './refs.ts';
@@ -84,6 +84,7 @@ function readOnlyView(store: IsomorphicGitStore, published: string | null): Isom
     rollbackTarget: (env, target, opts) => store.rollbackTarget(env, target, opts),
     commitEnvironments: (target) => store.commitEnvironments(target),
     listEnvironments: () => store.listEnvironments(published),
+    countEnvironments: (inRepo) => store.countEnvironments(inRepo, published),
     readEnvironment: (env, at) => store.readEnvironment(env, at ?? published ?? undefined),
     readFile: (path, at) => store.readFile(path, at ?? published ?? undefined),
     history: (env, opts) => store.history(env, { ...opts, from: published }),
@@ -267,6 +268,7 @@ export async function openIsomorphicGitStore(options: IsomorphicGitStoreOptions)
     rollbackTarget: (env, target, opts) => rollbackTarget(ctx, env, target, tip, options.branch, opts?.before === true),
     commitEnvironments: (target) => commitEnvironments(ctx, target, tip, options.branch),
     listEnvironments: async (at) => listEnvironments(ctx, await commitTree(ctx, at === undefined ? tip : at)),
+    countEnvironments: async (inRepo, at) => countEnvironments(ctx, await commitTree(ctx, at === undefined ? tip : at), inRepo),
     async readEnvironment(env, at) {
       const folder = await folderAt(ctx, await commitTree(ctx, at ?? tip), envFolder(env));
       return folder === null ? null : readFolderFiles(ctx, folder);
